@@ -1,0 +1,182 @@
+// Package ingest holds Tipster's import pipelines: STIX bundles (decode,
+// validate, upgrade, version, summarise) and documents turned into reports.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tipster-cti/tipster/internal/stix"
+	"github.com/tipster-cti/tipster/internal/store"
+)
+
+// Skip is an object that was not imported, and why.
+type Skip struct {
+	Index  int    `json:"index"`
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+	Source string `json:"source,omitempty"` // the file it came from, when importing several
+}
+
+// Summary counts what an import did.
+type Summary struct {
+	Created      int           `json:"created"`
+	Updated      int           `json:"updated"`
+	Unchanged    int           `json:"unchanged"`
+	Skipped      []Skip        `json:"skipped"`
+	DanglingRefs int           `json:"dangling_refs"`
+	Upgraded     int           `json:"upgraded_from_stix20"`
+	Duration     time.Duration `json:"-"`
+}
+
+// Objects is the number of objects read, imported or not.
+func (s Summary) Objects() int { return s.Created + s.Updated + s.Unchanged + len(s.Skipped) }
+
+// Add accumulates another summary into s.
+func (s *Summary) Add(o Summary) {
+	s.Created += o.Created
+	s.Updated += o.Updated
+	s.Unchanged += o.Unchanged
+	s.Skipped = append(s.Skipped, o.Skipped...)
+	s.DanglingRefs += o.DanglingRefs
+	s.Upgraded += o.Upgraded
+	s.Duration += o.Duration
+}
+
+// Options tune an import.
+type Options struct {
+	// Marking, when set, is added to every object that carries no TLP
+	// marking of its own; objects already marked keep their level.
+	Marking *stix.TLP
+	// Progress, when set, is called now and then with the input bytes read.
+	Progress func(bytesRead int64)
+	// Source names the input in skip records ("" for none).
+	Source string
+}
+
+// ErrInput is wrapped by errors that come from the input, not the store:
+// JSON that is not well formed, or JSON that holds no STIX objects.
+var ErrInput = errors.New("bad input")
+
+// Bundle imports the STIX objects read from r (a bundle, a bare array, a
+// single object, or several concatenated) in one transaction. Invalid
+// objects are skipped and listed; input that is not JSON fails the whole
+// import, and then nothing from r is written.
+func Bundle(ctx context.Context, st store.Store, r io.Reader, opt Options) (Summary, error) {
+	start := time.Now()
+	var sum Summary
+	imp, err := st.Import(ctx)
+	if err != nil {
+		return sum, err
+	}
+	defer imp.Rollback()
+	known, err := st.MarkingLevels(ctx)
+	if err != nil {
+		return sum, err
+	}
+	dec := stix.NewDecoder(r)
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return sum, err
+			}
+			if opt.Progress != nil {
+				opt.Progress(dec.InputOffset())
+			}
+		}
+		it, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return sum, fmt.Errorf("%w: %w", ErrInput, err)
+		}
+		o, upgraded, reason := prepare(it, opt.Marking, known)
+		if reason != "" {
+			sum.Skipped = append(sum.Skipped, Skip{Index: it.Index, ID: idOf(o), Reason: reason, Source: opt.Source})
+			continue
+		}
+		if upgraded {
+			sum.Upgraded++
+		}
+		out, err := imp.Put(ctx, o)
+		if err != nil {
+			return sum, err
+		}
+		sum.count(out)
+	}
+	stats, err := imp.Commit(ctx)
+	if err != nil {
+		return sum, err
+	}
+	sum.DanglingRefs = stats.DanglingRefs
+	sum.Duration = time.Since(start)
+	if opt.Progress != nil {
+		opt.Progress(dec.InputOffset())
+	}
+	return sum, nil
+}
+
+func (s *Summary) count(o store.Outcome) {
+	switch o {
+	case store.Created:
+		s.Created++
+	case store.Updated:
+		s.Updated++
+	default:
+		s.Unchanged++
+	}
+}
+
+func idOf(o *stix.Object) string {
+	if o == nil {
+		return ""
+	}
+	return string(o.ID)
+}
+
+// prepare parses, upgrades, marks and validates one object; reason is
+// non-empty when the object must be skipped.
+func prepare(it stix.Item, marking *stix.TLP, known map[stix.ID]stix.TLP) (o *stix.Object, upgraded bool, reason string) {
+	o, err := stix.Parse(it.Raw)
+	if err != nil {
+		return nil, false, err.Error()
+	}
+	if stix.NeedsUpgrade(o) {
+		if o, err = stix.Upgrade(o); err != nil {
+			return nil, false, err.Error()
+		}
+		upgraded = true
+	}
+	if err := stix.Validate(o); err != nil {
+		return o, upgraded, strings.TrimPrefix(err.Error(), stix.ErrInvalid.Error()+": ")
+	}
+	if o.Type == "marking-definition" {
+		if level, ok := stix.MarkingLevel(o); ok {
+			known[o.ID] = level
+		}
+		return o, upgraded, ""
+	}
+	if marking != nil && !hasTLP(o, known) {
+		if o, err = stix.AddMarking(o, marking.MarkingID()); err != nil {
+			return nil, upgraded, err.Error()
+		}
+	}
+	return o, upgraded, ""
+}
+
+func hasTLP(o *stix.Object, known map[stix.ID]stix.TLP) bool {
+	for _, m := range o.Markings {
+		if _, ok := known[m]; ok {
+			return true
+		}
+		if _, ok := stix.BuiltinTLP(m); ok {
+			return true
+		}
+	}
+	return false
+}

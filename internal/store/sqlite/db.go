@@ -1,0 +1,137 @@
+// Package sqlite is the embedded store: one SQLite database file in the
+// data directory, through a pure-Go driver, in WAL mode with foreign keys
+// on and versioned migrations applied when it opens.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/tipster-cti/tipster/internal/stix"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// FileName is the database file's name inside the data directory.
+const FileName = "tipster.db"
+
+// DB is the SQLite store. It implements store.Store.
+type DB struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens, or creates, the store in directory dir and applies pending
+// migrations.
+func Open(ctx context.Context, dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	d := &DB{db: db, path: path}
+	if err := d.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := d.seedMarkings(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// SQL returns the underlying database, for the other stores of this
+// backend (users, audit, passages) that share its file.
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// migrate applies, in order, each embedded migration not yet recorded in
+// schema_migrations, each in its own transaction.
+func (d *DB) migrate(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL DEFAULT (datetime('now')))`); err != nil {
+		return fmt.Errorf("sqlite: migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("sqlite: migration %s: name must start with a number", base)
+		}
+		if err := d.apply(ctx, version, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *DB) apply(ctx context.Context, version int, name string) error {
+	var n int
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: read migrations: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migration %d: %w", version, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("sqlite: migration %s: %w", filepath.Base(name), err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, filepath.Base(name)); err != nil {
+		return fmt.Errorf("sqlite: record migration %d: %w", version, err)
+	}
+	return tx.Commit()
+}
+
+// seedMarkings makes sure the standard TLP marking definitions are stored,
+// so that they can be shown and exported like any other object.
+func (d *DB) seedMarkings(ctx context.Context) error {
+	imp, err := d.Import(ctx)
+	if err != nil {
+		return err
+	}
+	defer imp.Rollback()
+	for _, raw := range stix.BuiltinMarkings() {
+		o, err := stix.Parse(raw)
+		if err != nil {
+			return fmt.Errorf("sqlite: builtin marking: %w", err)
+		}
+		if _, err := imp.Put(ctx, o); err != nil {
+			return err
+		}
+	}
+	_, err = imp.Commit(ctx)
+	return err
+}
