@@ -68,7 +68,7 @@ func (o ollama) create(name string, opt Options) {
 		"model":      name,
 		"files":      map[string]string{"model.gguf": digest},
 		"template":   "{{- range .Messages }}<s>{{ .Role }}: {{ .Content }}\n{{ end }}<s>assistant: ",
-		"parameters": map[string]any{"num_predict": 8, "stop": []string{"</s>"}},
+		"parameters": map[string]any{"num_predict": 8, "num_thread": 1, "stop": []string{"</s>"}},
 		"stream":     false,
 	}, nil)
 	o.t.Cleanup(func() { o.call(http.MethodDelete, "/api/delete", map[string]string{"model": name}, nil) })
