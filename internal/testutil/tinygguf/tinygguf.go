@@ -3,6 +3,13 @@
 // answers with CTI word salad in milliseconds on any CPU, which is enough to
 // test a real Ollama server's chat, completion, show and embed endpoints.
 // Its tokenizer covers any UTF-8 text through byte-fallback tokens.
+//
+// The output layer never picks the end-of-sequence token, so every answer
+// runs to the num_predict limit (done_reason "length"); done_reason "stop"
+// comes only from a stop word that the sampled answer happens to contain
+// (fix the request's seed option to make that repeatable). Ollama shows
+// the model's quantization level as "unknown", because it reads
+// general.file_type 0 (all float32) as unset.
 package tinygguf
 
 import (
