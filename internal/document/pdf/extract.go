@@ -56,7 +56,11 @@ func (r *Result) Text() string {
 		if p == "" {
 			continue
 		}
-		if b.Len() > 0 {
+		switch {
+		case b.Len() == 0:
+		case continues(b.String()[max(0, b.Len()-8):], p):
+			b.WriteByte(' ')
+		default:
 			b.WriteString("\n\n")
 		}
 		b.WriteString(p)

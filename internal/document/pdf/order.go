@@ -11,7 +11,7 @@ import (
 // line is one line of a column, ready to be joined into paragraphs.
 type line struct {
 	x0, y, size float64
-	text    string
+	text        string
 }
 
 // pageText puts a page's spans in reading order: sections of the page
@@ -100,7 +100,9 @@ func paragraphs(blocks [][]line) string {
 		}
 	}
 	for _, blk := range blocks {
-		end()
+		if len(blk) > 0 && !continues(cur.String(), blk[0].text) {
+			end()
+		}
 		for i, ln := range blk {
 			text := bullet(strings.TrimSpace(ln.text))
 			if text == "" {
@@ -188,4 +190,13 @@ var orderedItem = regexp.MustCompile(`^(\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s`)
 
 func startsItem(s string) bool {
 	return strings.HasPrefix(s, "- ") || strings.HasPrefix(s, "* ") || orderedItem.MatchString(s)
+}
+
+// continues reports whether next, the first line of a column or page,
+// carries on the paragraph prev: prev stops mid-sentence and next starts
+// with a lower-case letter.
+func continues(prev, next string) bool {
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	first, _ := utf8.DecodeRuneInString(strings.TrimSpace(next))
+	return prev != "" && !strings.ContainsRune(".:!?\"”)", last) && unicode.IsLower(first)
 }
