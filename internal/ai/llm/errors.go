@@ -55,16 +55,16 @@ const (
 
 // Error is a failed call to a provider.
 type Error struct {
-	Kind    ErrorKind
-	Timeout TimeoutPhase  // which timeout, when Kind is KindTimeout
-	Status  int           // HTTP status, 0 when none was received
-	Code    string        // the provider's error code or type, e.g. "insufficient_quota"
-	Message string        // the provider's own text, for logs and diagnosis, never for end users
-	URL     string        // the URL that was requested
-	Retries int           // how many retries were made before giving up
-	Delta   bool          // whether some text had been delivered before the failure
+	Kind       ErrorKind
+	Timeout    TimeoutPhase  // which timeout, when Kind is KindTimeout
+	Status     int           // HTTP status, 0 when none was received
+	Code       string        // the provider's error code or type, e.g. "insufficient_quota"
+	Message    string        // the provider's own text, for logs and diagnosis, never for end users
+	URL        string        // the URL that was requested
+	Retries    int           // how many retries were made before giving up
+	Delta      bool          // whether some text had been delivered before the failure
 	RetryAfter time.Duration // how long the provider asked to wait, 0 if it did not say
-	Err     error         // the underlying error, if any
+	Err        error         // the underlying error, if any
 }
 
 func (e *Error) Error() string {
