@@ -1,0 +1,236 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/tipster-cti/tipster/internal/ingest"
+	"github.com/tipster-cti/tipster/internal/stix"
+	"github.com/tipster-cti/tipster/internal/store"
+)
+
+func init() {
+	register("import", "import STIX bundles and documents (files, directories, - for stdin)", runImport)
+}
+
+// importDocument imports a non-JSON file as a report; set by the document
+// pipeline when it is built in.
+var importDocument func(ctx context.Context, st store.Store, path string, r io.Reader, marking *stix.TLP) (docResult, error)
+
+// docResult is what a document import made.
+type docResult struct {
+	ReportID   stix.ID `json:"report_id"`
+	Name       string  `json:"name"`
+	Indicators int     `json:"indicators"`
+	Entities   int     `json:"entities"`
+	Updated    bool    `json:"updated"`
+}
+
+type importReport struct {
+	ingest.Summary
+	Documents []docResult   `json:"documents,omitempty"`
+	Errors    []fileFailure `json:"errors,omitempty"`
+}
+
+type fileFailure struct {
+	File  string `json:"file"`
+	Error string `json:"error"`
+}
+
+func runImport(ctx context.Context, env *Env, args []string) error {
+	f := newFlags(env, "import", "PATH...", storeSettings...)
+	asJSON := f.Bool("json", false, "print one JSON summary instead of text")
+	marking := f.String("marking", "", "TLP to give objects that carry none, e.g. TLP:AMBER")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if f.NArg() == 0 {
+		f.Usage()
+		return errUsage
+	}
+	var opt ingest.Options
+	if *marking != "" {
+		tlp, err := stix.ParseTLP(*marking)
+		if err != nil {
+			return err
+		}
+		opt.Marking = &tlp
+	}
+	paths, err := expand(f.Args())
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, f.config(env))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep := importReport{Summary: ingest.Summary{Skipped: []ingest.Skip{}}}
+	for _, p := range paths {
+		if err := importOne(ctx, env, st, p, opt, &rep, !*asJSON); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			rep.Errors = append(rep.Errors, fileFailure{File: p, Error: err.Error()})
+		}
+	}
+	printImport(env, rep, *asJSON)
+	if len(rep.Errors) > 0 {
+		return ExitError{Code: 1}
+	}
+	return nil
+}
+
+// expand turns directories into the files under them, sorted.
+func expand(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		if a == "-" {
+			out = append(out, a)
+			continue
+		}
+		info, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(files)
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
+func importOne(ctx context.Context, env *Env, st store.Store, path string, opt ingest.Options, rep *importReport, progress bool) error {
+	var r io.Reader = env.Stdin
+	var size int64
+	if path != "-" {
+		file, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		if info, err := file.Stat(); err == nil {
+			size = info.Size()
+		}
+		r = file
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	if !looksLikeJSON(br) {
+		if importDocument == nil {
+			return errors.New("not JSON, and this build cannot import documents")
+		}
+		res, err := importDocument(ctx, st, path, br, opt.Marking)
+		if err != nil {
+			return err
+		}
+		rep.Documents = append(rep.Documents, res)
+		return nil
+	}
+	opt.Source = path
+	if progress && size > 8<<20 {
+		if fd, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(fd.Fd())) {
+			opt.Progress = progressBar(env.Stderr, path, size)
+			defer fmt.Fprintln(env.Stderr)
+		}
+	}
+	sum, err := ingest.Bundle(ctx, st, br, opt)
+	if err != nil {
+		return locate(path, err)
+	}
+	rep.Add(sum)
+	return nil
+}
+
+// looksLikeJSON peeks at the first non-space byte.
+func looksLikeJSON(br *bufio.Reader) bool {
+	head, _ := br.Peek(512)
+	s := strings.TrimLeft(strings.TrimPrefix(string(head), "\ufeff"), " \t\r\n")
+	return strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")
+}
+
+// locate adds the line and column of a syntax error in a file.
+func locate(path string, err error) error {
+	var se *stix.SyntaxError
+	if !errors.As(err, &se) || path == "-" {
+		return err
+	}
+	data, rerr := os.ReadFile(path)
+	if rerr != nil || se.Offset > int64(len(data)) {
+		return err
+	}
+	before := data[:se.Offset]
+	line := strings.Count(string(before), "\n") + 1
+	col := int(se.Offset) - strings.LastIndex(string(before), "\n")
+	return fmt.Errorf("line %d, column %d: %s; nothing from this file was imported", line, col, se.Msg)
+}
+
+func progressBar(w io.Writer, name string, size int64) func(int64) {
+	last := time.Time{}
+	return func(n int64) {
+		if time.Since(last) < 200*time.Millisecond && n < size {
+			return
+		}
+		last = time.Now()
+		pct := float64(n) / float64(size)
+		bar := strings.Repeat("#", int(pct*30)) + strings.Repeat(".", 30-int(pct*30))
+		fmt.Fprintf(w, "\r%s [%s] %3.0f%% %d/%d MB", filepath.Base(name), bar, pct*100, n>>20, size>>20)
+	}
+}
+
+func printImport(env *Env, rep importReport, asJSON bool) {
+	if asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+		return
+	}
+	w := env.Stdout
+	s := rep.Summary
+	fmt.Fprintf(w, "%d created, %d updated, %d unchanged, %d skipped, %d dangling references",
+		s.Created, s.Updated, s.Unchanged, len(s.Skipped), s.DanglingRefs)
+	if s.Upgraded > 0 {
+		fmt.Fprintf(w, " (%d upgraded from STIX 2.0)", s.Upgraded)
+	}
+	fmt.Fprintln(w)
+	for _, sk := range s.Skipped {
+		fmt.Fprintf(w, "  skipped %s object %d %s: %s\n", sk.Source, sk.Index, sk.ID, sk.Reason)
+	}
+	for _, d := range rep.Documents {
+		verb := "created"
+		if d.Updated {
+			verb = "updated"
+		}
+		fmt.Fprintf(w, "report %s %s %q: %d indicators, %d entities\n", d.ReportID, verb, d.Name, d.Indicators, d.Entities)
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintf(env.Stderr, "error: %s: %s\n", e.File, e.Error)
+	}
+}
