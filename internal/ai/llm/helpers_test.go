@@ -107,3 +107,5 @@ func (r *redirect) requests() []sentRequest {
 
 // joined concatenates deltas.
 func joined(deltas []string) string { return strings.Join(deltas, "") }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
