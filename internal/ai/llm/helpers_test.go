@@ -109,3 +109,11 @@ func (r *redirect) requests() []sentRequest {
 func joined(deltas []string) string { return strings.Join(deltas, "") }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// notInContainer makes Diagnose believe the process runs on a host, for
+// the duration of the test.
+func notInContainer(t *testing.T) {
+	old := inContainer
+	inContainer = func() bool { return false }
+	t.Cleanup(func() { inContainer = old })
+}
