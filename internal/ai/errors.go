@@ -1,0 +1,32 @@
+package ai
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tipster-cti/tipster/internal/stix"
+)
+
+// ErrInput reports a request that cannot be served as asked: an unknown
+// operation, tone or format, no content, a report on a non-container.
+var ErrInput = errors.New("ai: bad request")
+
+// ErrDisabled is returned when Ask AI is turned off (AI__ENABLED=false).
+var ErrDisabled = errors.New("ai: Ask AI is disabled")
+
+// ErrNoOffline is returned when the offline engine is asked for but is not
+// built in.
+var ErrNoOffline = errors.New("ai: no offline engine in this build")
+
+// RefusedError reports content whose TLP is above what the provider may
+// receive. Nothing was sent.
+type RefusedError struct {
+	Content  stix.TLP // the content's effective level
+	Limit    stix.TLP // the highest level the provider may receive
+	Provider string   // the provider's label
+	Location Location
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("ai: content is %s and the %s provider %s accepts at most %s", e.Content, e.Location, e.Provider, e.Limit)
+}
