@@ -78,36 +78,32 @@ func Bundle(ctx context.Context, st store.Store, r io.Reader, opt Options) (Summ
 	if err != nil {
 		return sum, err
 	}
+	// Decoding and validation run in their own goroutine, ahead of the
+	// store's writes, so that both cores work on a large import.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	dec := stix.NewDecoder(r)
-	for n := 0; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return sum, err
-			}
-			if opt.Progress != nil {
-				opt.Progress(dec.InputOffset())
-			}
+	items := make(chan prepared, 256)
+	go decodeAll(ctx, dec, opt, known, items)
+	for it := range items {
+		if it.err != nil {
+			return sum, it.err
 		}
-		it, err := dec.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return sum, fmt.Errorf("%w: %w", ErrInput, err)
-		}
-		o, upgraded, reason := prepare(it, opt.Marking, known)
-		if reason != "" {
-			sum.Skipped = append(sum.Skipped, Skip{Index: it.Index, ID: idOf(o), Reason: reason, Source: opt.Source})
+		if it.reason != "" {
+			sum.Skipped = append(sum.Skipped, Skip{Index: it.index, ID: idOf(it.o), Reason: it.reason, Source: opt.Source})
 			continue
 		}
-		if upgraded {
+		if it.upgraded {
 			sum.Upgraded++
 		}
-		out, err := imp.Put(ctx, o)
+		out, err := imp.Put(ctx, it.o)
 		if err != nil {
 			return sum, err
 		}
 		sum.count(out)
+	}
+	if err := ctx.Err(); err != nil {
+		return sum, err
 	}
 	stats, err := imp.Commit(ctx)
 	if err != nil {
@@ -115,10 +111,51 @@ func Bundle(ctx context.Context, st store.Store, r io.Reader, opt Options) (Summ
 	}
 	sum.DanglingRefs = stats.DanglingRefs
 	sum.Duration = time.Since(start)
-	if opt.Progress != nil {
-		opt.Progress(dec.InputOffset())
-	}
 	return sum, nil
+}
+
+// prepared is one decoded object on its way to the store, or the error
+// that ended decoding.
+type prepared struct {
+	index    int
+	o        *stix.Object
+	upgraded bool
+	reason   string
+	err      error
+}
+
+// decodeAll reads, upgrades, marks and validates every object of dec and
+// sends it on out, which it closes at the end.
+func decodeAll(ctx context.Context, dec *stix.Decoder, opt Options, known map[stix.ID]stix.TLP, out chan<- prepared) {
+	defer close(out)
+	send := func(p prepared) bool {
+		select {
+		case out <- p:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for n := 0; ; n++ {
+		if n%1024 == 0 && opt.Progress != nil {
+			opt.Progress(dec.InputOffset())
+		}
+		it, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			if opt.Progress != nil {
+				opt.Progress(dec.InputOffset())
+			}
+			return
+		}
+		if err != nil {
+			send(prepared{err: fmt.Errorf("%w: %w", ErrInput, err)})
+			return
+		}
+		o, upgraded, reason := prepare(it, opt.Marking, known)
+		if !send(prepared{index: it.Index, o: o, upgraded: upgraded, reason: reason}) {
+			return
+		}
+	}
 }
 
 func (s *Summary) count(o store.Outcome) {
