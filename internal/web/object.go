@@ -1,0 +1,173 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/tipster-cti/tipster/internal/stix"
+	"github.com/tipster-cti/tipster/internal/store"
+)
+
+// objectData is what the page of one object (a report or an entity) shows.
+type objectData struct {
+	Object        *store.Stored
+	Container     bool
+	Props         []prop
+	Texts         []editable // the report's text and the description, each with Ask AI
+	Document      *store.Document
+	Contents      []group
+	Relationships []store.Relationship
+	Containers    []*store.Stored
+	Related       []store.Related
+	CanWrite      bool
+	AIAssisted    bool // the object carries AI-written text not yet reviewed
+}
+
+// editable is a text the user may improve with Ask AI.
+type editable struct {
+	Field string // the property it lives in: "description", or "text" for a document's text
+	Label string
+	Text  string
+}
+
+// prop is one type-specific property shown in the metadata list.
+type prop struct {
+	Name  string
+	Value string
+}
+
+func (p *Pages) object(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
+	ctx := r.Context()
+	id := stix.ID(r.PathValue("id"))
+	o, err := p.Store.Get(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	d := objectData{Object: o, Container: stix.IsContainer(o.Type), Props: props(o.Raw), CanWrite: v.CanWrite(),
+		AIAssisted: aiAssisted(o.Raw)}
+	if d.Document, err = p.Store.GetDocument(ctx, v, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if d.Document != nil {
+		d.Texts = append(d.Texts, editable{Field: "text", Label: "Text", Text: d.Document.Text})
+	}
+	d.Texts = append(d.Texts, editable{Field: "description", Label: "Description", Text: o.Description})
+	if err := p.neighbourhood(r, v, &d); err != nil {
+		return err
+	}
+	return p.render(w, r, v, "object", displayName(o), navFor(o.Type), d)
+}
+
+// neighbourhood fills what surrounds the object: its contents, the
+// relationships it takes part in, its containers and related reports.
+func (p *Pages) neighbourhood(r *http.Request, v store.Viewer, d *objectData) error {
+	ctx, id := r.Context(), d.Object.ID
+	var err error
+	if d.Container {
+		contents, err := p.Store.Contents(ctx, v, id)
+		if err != nil {
+			return err
+		}
+		d.Contents = byType(contents)
+	}
+	if d.Relationships, err = p.Store.Relationships(ctx, v, id); err != nil {
+		return err
+	}
+	if d.Containers, err = p.Store.Containers(ctx, v, id); err != nil {
+		return err
+	}
+	d.Related, err = p.Store.RelatedReports(ctx, v, id, 10)
+	return err
+}
+
+// original sends the file a report was imported from, as an attachment so
+// that the browser never renders it.
+func (p *Pages) original(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
+	doc, err := p.Store.GetDocument(r.Context(), v, stix.ID(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.FileName}))
+	_, err = w.Write(doc.Original)
+	return err
+}
+
+// navFor is the navigation entry an object's page belongs to.
+func navFor(typ string) string {
+	if stix.IsContainer(typ) {
+		return "reports"
+	}
+	return "search"
+}
+
+// commonProps are shown elsewhere on the page, or are bookkeeping.
+var commonProps = map[string]bool{
+	"type": true, "spec_version": true, "id": true, "created": true, "modified": true, "name": true,
+	"description": true, "labels": true, "object_refs": true, "object_marking_refs": true,
+	"created_by_ref": true, "external_references": true, "granular_markings": true, "published": true,
+	"revoked": true, "extensions": true,
+}
+
+// props lists the object's type-specific properties (a pattern, aliases,
+// kill chain phases...) as text, sorted by name.
+func props(raw []byte) []prop {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	var out []prop
+	for k, v := range m {
+		if commonProps[k] || strings.HasPrefix(k, "x_tipster_") {
+			continue
+		}
+		out = append(out, prop{Name: strings.ReplaceAll(k, "_", " "), Value: propText(v)})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	return out
+}
+
+// propText writes a JSON value for reading: strings bare, lists of strings
+// comma-separated, kill chain phases as "chain: phase", anything else as
+// compact JSON.
+func propText(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	var list []string
+	if json.Unmarshal(v, &list) == nil {
+		return strings.Join(list, ", ")
+	}
+	var phases []struct {
+		Chain string `json:"kill_chain_name"`
+		Phase string `json:"phase_name"`
+	}
+	if json.Unmarshal(v, &phases) == nil && len(phases) > 0 && phases[0].Phase != "" {
+		parts := make([]string, len(phases))
+		for i, ph := range phases {
+			parts[i] = fmt.Sprintf("%s: %s", ph.Chain, ph.Phase)
+		}
+		return strings.Join(parts, ", ")
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, v) != nil {
+		return string(v)
+	}
+	return buf.String()
+}
+
+// aiAssisted reports whether the object carries text written with Ask AI
+// that nobody has reviewed yet.
+func aiAssisted(raw []byte) bool {
+	var m struct {
+		Assisted *bool `json:"x_tipster_ai_assisted"`
+	}
+	return json.Unmarshal(raw, &m) == nil && m.Assisted != nil && *m.Assisted
+}

@@ -1,0 +1,74 @@
+// Tipster's browser script: theme, keyboard shortcuts, Ask AI streams,
+// AI status, imports and the AI audit log. Every text that comes from the
+// server, a file or a model is written with textContent, never as HTML.
+"use strict";
+
+(function () {
+  const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  // api sends a request to the JSON API with the session's CSRF token.
+  function api(method, path, body, extra) {
+    const opts = Object.assign({ method, headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" }, extra || {});
+    if (body !== undefined && !(body instanceof FormData) && !(body instanceof Blob)) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    } else if (body !== undefined) {
+      opts.body = body;
+    }
+    return fetch(path, opts);
+  }
+
+  // apiError reads the API's {"error":{"message"}} body, or says what failed.
+  async function apiError(res) {
+    try {
+      const j = await res.json();
+      if (j && j.error && j.error.message) return j.error.message;
+    } catch (e) { /* not JSON */ }
+    return "The server answered " + res.status + ".";
+  }
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const k in attrs || {}) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // Theme: light, dark, remembered; the system's choice by default.
+  function setupTheme() {
+    const root = document.documentElement;
+    const saved = localStorage.getItem("tipster-theme");
+    const dark = saved ? saved === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+    root.dataset.theme = dark ? "dark" : "light";
+    document.querySelectorAll(".theme-toggle").forEach((b) => {
+      const show = () => {
+        const isDark = root.dataset.theme === "dark";
+        b.setAttribute("aria-pressed", String(isDark));
+        b.textContent = isDark ? "Light theme" : "Dark theme";
+      };
+      show();
+      b.addEventListener("click", () => {
+        root.dataset.theme = root.dataset.theme === "dark" ? "light" : "dark";
+        localStorage.setItem("tipster-theme", root.dataset.theme);
+        show();
+      });
+    });
+  }
+
+  // "/" focuses the search box, as in many tools; Escape closes menus.
+  function setupKeys() {
+    document.addEventListener("keydown", (ev) => {
+      const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+      if (ev.key === "/" && !typing) {
+        const q = document.getElementById("quick-q");
+        if (q) { ev.preventDefault(); q.focus(); }
+      }
+    });
+  }
+
+  window.Tipster = { api, apiError, el };
+  document.addEventListener("DOMContentLoaded", () => {
+    setupTheme();
+    setupKeys();
+  });
+})();
