@@ -34,6 +34,9 @@ func inline(s string) string {
 }
 
 func plainInline(s string) string {
+	// Escaped markers are parked in the private use area so the emphasis
+	// rules below cannot see them, then restored.
+	s = mdEscape.ReplaceAllStringFunc(s, func(m string) string { return string(rune(0xE000) + rune(m[1])) })
 	s = mdImage.ReplaceAllString(s, "$1")
 	s = mdLink.ReplaceAllString(s, "$1")
 	s = mdRefLink.ReplaceAllString(s, "$1")
@@ -44,5 +47,10 @@ func plainInline(s string) string {
 		s = mdEmStar.ReplaceAllString(s, "$1$2$3")
 		s = mdEmUnder.ReplaceAllString(s, "$1$2$3")
 	}
-	return mdEscape.ReplaceAllString(s, "$1")
+	return strings.Map(func(r rune) rune {
+		if r > 0xE000 && r < 0xE080 {
+			return r - 0xE000
+		}
+		return r
+	}, s)
 }

@@ -43,7 +43,13 @@ type interp struct {
 	glyphs   []glyph
 	depth    int
 	maxSpans int
+	forms    int              // form XObjects run on this page
+	active   map[*Stream]bool // forms being run, to refuse recursion
 }
+
+// maxForms caps form XObject invocations per page: a form drawn many
+// times by forms drawn many times would otherwise grow exponentially.
+const maxForms = 1000
 
 const maxOperands = 4096
 
@@ -259,7 +265,7 @@ func (in *interp) emit(start, end [3]float64, text *strings.Builder) {
 // addSpan appends a span, gluing it to the previous one when it continues
 // the same baseline without a gap (kerned TJ pieces, one glyph per Tj).
 func (in *interp) addSpan(s span) {
-	if s.text == "" || s.size <= 0 || math.IsNaN(s.x0+s.x1+s.y+s.size) {
+	if s.text == "" || !(s.size > 0 && s.size < 1e4) || !finite(s.x0, s.x1, s.y) {
 		return
 	}
 	if n := len(in.spans); n > 0 {
@@ -300,9 +306,12 @@ func (in *interp) doXObject(ops []any, res Dict) {
 	}
 	n, _ := ops[len(ops)-1].(Name)
 	s, ok := in.f.resolve(in.f.dict(res["XObject"])[n]).(*Stream)
-	if !ok || s.Dict["Subtype"] != Name("Form") {
+	if !ok || s.Dict["Subtype"] != Name("Form") || in.active[s] || in.forms >= maxForms {
 		return
 	}
+	in.forms++
+	in.active[s] = true
+	defer delete(in.active, s)
 	data, err := in.f.decode(s)
 	if err != nil {
 		return
@@ -339,4 +348,15 @@ func (g *gstate) param(op string) *float64 {
 		return &g.lead
 	}
 	return &g.rise
+}
+
+// finite reports whether every coordinate is a number within a sane page
+// (1e6 points is over 350 metres), so layout arithmetic cannot overflow.
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if !(v > -1e6 && v < 1e6) {
+			return false
+		}
+	}
+	return true
 }

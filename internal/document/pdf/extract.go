@@ -100,7 +100,7 @@ func Extract(ctx context.Context, data []byte, opt Options) (res *Result, err er
 	if len(pages) == 0 {
 		return nil, fmt.Errorf("pdf: %w: page tree has no pages", ErrCorrupt)
 	}
-	in := &interp{f: f, fontDict: map[Ref]*font{}, maxSpans: 1 << 20}
+	in := &interp{f: f, fontDict: map[Ref]*font{}, maxSpans: 1 << 20, active: map[*Stream]bool{}}
 	for i, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
@@ -170,6 +170,7 @@ func (f *file) busyRef(r Ref) bool {
 func (in *interp) page(p page) string {
 	in.spans = in.spans[:0]
 	in.stack = in.stack[:0]
+	in.forms = 0
 	in.gs = gstate{ctm: identity, scale: 100}
 	var content []byte
 	switch c := in.f.resolve(p.dict["Contents"]).(type) {

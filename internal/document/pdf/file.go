@@ -22,6 +22,7 @@ type file struct {
 	trailer   Dict
 	cache     map[int]any
 	objStms   map[int]map[int]any
+	cmaps     map[*Stream]map[uint32]string
 	busy      map[int]bool
 	rebuilt   bool
 	maxStream int64
@@ -29,7 +30,8 @@ type file struct {
 
 func openFile(data []byte, maxStream int64) (*file, error) {
 	f := &file{data: data, maxStream: maxStream, cache: map[int]any{},
-		objStms: map[int]map[int]any{}, busy: map[int]bool{}}
+		objStms: map[int]map[int]any{}, busy: map[int]bool{},
+		cmaps: map[*Stream]map[uint32]string{}}
 	if err := f.readXref(); err != nil || !f.hasRoot() {
 		if rerr := f.rebuild(); rerr != nil {
 			return nil, fmt.Errorf("%w (cross-reference: %v)", rerr, err)

@@ -35,9 +35,7 @@ func (f *file) loadFont(d Dict) *font {
 		f.simpleWidths(ft, d)
 	}
 	if s, ok := f.resolve(d["ToUnicode"]).(*Stream); ok {
-		if data, err := f.decode(s); err == nil {
-			ft.toUni = parseCMap(data)
-		}
+		ft.toUni = f.cmap(s)
 	}
 	return ft
 }
@@ -162,4 +160,17 @@ func (ft *font) text(code uint32) string {
 		return string(r)
 	}
 	return ""
+}
+
+// cmap parses a ToUnicode stream once, however many fonts share it.
+func (f *file) cmap(s *Stream) map[uint32]string {
+	if m, ok := f.cmaps[s]; ok {
+		return m
+	}
+	var m map[uint32]string
+	if data, err := f.decode(s); err == nil {
+		m = parseCMap(data)
+	}
+	f.cmaps[s] = m
+	return m
 }

@@ -98,11 +98,15 @@ func gutters(rs []row) []gutter {
 		return nil
 	}
 	n := int(maxX-minX) + 1
-	cover := make([]int, n)
+	cover := make([]int, n+1) // a difference array, summed below
 	for _, f := range all {
-		for b := int(f.x0 - minX); b < int(f.x1-minX) && b < n; b++ {
-			cover[b]++
+		if a, b := int(f.x0-minX), min(int(f.x1-minX), n); a < b {
+			cover[a]++
+			cover[b]--
 		}
+	}
+	for b := 1; b < n; b++ {
+		cover[b] += cover[b-1]
 	}
 	limit := max(1, len(all)/20)
 	var out []gutter
