@@ -3,7 +3,9 @@ package llm
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -16,17 +18,49 @@ import (
 // benchReply is streamed as 20 chunks.
 var benchReply = strings.TrimSpace(strings.Repeat("token ", 20))
 
-// BenchmarkChatStream measures a whole streamed chat against a loopback
-// fake, reporting the time to the first delta as well.
+// staticStream serves a pre-rendered 20-chunk stream in the given format,
+// so that the benchmarks measure the client, not a fake's JSON encoding.
+func staticStream(b *testing.B, ndjson bool) *httptest.Server {
+	var body strings.Builder
+	for i := range 20 {
+		w := " token"
+		if i == 0 {
+			w = "token"
+		}
+		if ndjson {
+			body.WriteString(`{"model":"m","message":{"role":"assistant","content":"` + w + `"},"done":false}` + "\n")
+		} else {
+			body.WriteString(`data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"` + w + `"},"finish_reason":null}]}` + "\n\n")
+		}
+	}
+	ct := "text/event-stream"
+	if ndjson {
+		ct = "application/x-ndjson"
+		body.WriteString(`{"model":"m","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":4,"eval_count":20}` + "\n")
+	} else {
+		body.WriteString(`data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\ndata: [DONE]\n\n")
+	}
+	payload := []byte(body.String())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", ct)
+		_, _ = w.Write(payload)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkChatStream measures a whole streamed chat of 20 chunks against
+// a loopback server, reporting the time to the first delta as well.
 func BenchmarkChatStream(b *testing.B) {
 	for _, d := range []struct {
-		name string
-		fake llmtest.Dialect
-		typ  Type
-	}{{"openai-sse", llmtest.OpenAI, OpenAI}, {"ollama-ndjson", llmtest.Ollama, Ollama}} {
+		name   string
+		typ    Type
+		ndjson bool
+	}{{"openai-sse", OpenAI, false}, {"ollama-ndjson", Ollama, true}} {
 		b.Run(d.name, func(b *testing.B) {
-			srv := llmtest.NewServer(b, llmtest.Options{Dialect: d.fake, Reply: benchReply})
-			c, err := New(Config{Type: d.typ, Endpoint: srv.URL, Model: llmtest.DefaultModel})
+			srv := staticStream(b, d.ndjson)
+			c, err := New(Config{Type: d.typ, Endpoint: srv.URL, Model: "m"})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -34,15 +68,15 @@ func BenchmarkChatStream(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				start, seen := time.Now(), false
-				_, err := c.Chat(context.Background(), hello(), func(string) error {
+				resp, err := c.Chat(context.Background(), hello(), func(string) error {
 					if !seen {
 						first += time.Since(start)
 						seen = true
 					}
 					return nil
 				})
-				if err != nil {
-					b.Fatal(err)
+				if err != nil || resp.Text != benchReply {
+					b.Fatalf("text %q, err %v", resp.Text, err)
 				}
 			}
 			b.ReportMetric(float64(first.Nanoseconds())/float64(b.N), "ns-to-first-delta/op")
@@ -50,11 +84,11 @@ func BenchmarkChatStream(b *testing.B) {
 	}
 }
 
-// BenchmarkRawSSE is the floor: the same request and stream read with
-// net/http and bufio.Scanner alone, no parsing, timers or retries.
+// BenchmarkRawSSE is the floor: the same exchange with net/http and
+// bufio.Scanner alone, no parsing, timers or retries.
 func BenchmarkRawSSE(b *testing.B) {
-	srv := llmtest.NewServer(b, llmtest.Options{Dialect: llmtest.OpenAI, Reply: benchReply})
-	body := `{"model":"test-model","messages":[{"role":"user","content":"Say hello"}],"stream":true}`
+	srv := staticStream(b, false)
+	body := `{"model":"m","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Say hello"}],"stream":true}`
 	b.ReportAllocs()
 	for b.Loop() {
 		resp, err := http.Post(srv.URL+"/v1/chat/completions", "application/json", strings.NewReader(body))

@@ -83,7 +83,13 @@ func (c *Client) chatOnce(ctx context.Context, url string, body any, accept stri
 	if err != nil {
 		return Response{}, err
 	}
-	return readStream(wd, dec, onDelta, delivered)
+	out, err := readStream(wd, dec, onDelta, delivered)
+	if err == nil {
+		// What follows the end marker (a blank line, the chunked trailer)
+		// must be read for the connection to be reused.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	}
+	return out, err
 }
 
 // decoder picks the reader for the response's format, refusing a body
