@@ -18,6 +18,14 @@ var ErrDisabled = errors.New("ai: Ask AI is disabled")
 // built in.
 var ErrNoOffline = errors.New("ai: no offline engine in this build")
 
+// ErrForbidden is returned when the viewer may not use Ask AI or change
+// the object (a read-only role).
+var ErrForbidden = errors.New("ai: not allowed for this user")
+
+// ErrWindowTooSmall is returned when the model's context window cannot
+// hold even the instructions and a minimal piece of content.
+var ErrWindowTooSmall = errors.New("ai: the model's context window is too small for this request")
+
 // RefusedError reports content whose TLP is above what the provider may
 // receive. Nothing was sent.
 type RefusedError struct {

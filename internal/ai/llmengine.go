@@ -41,7 +41,10 @@ func (e *LLMEngine) Client() *llm.Client { return e.client }
 // ContextWindow returns AI__CONTEXT_LENGTH when set, else what the
 // provider says of the model (Ollama's /api/show, Mistral's model list),
 // else the table of known models, else DefaultContextWindow. A provider
-// answer is remembered; a failure to ask is not, and falls back.
+// answer is remembered. A provider that cannot be reached, refuses the
+// credentials or times out is an error, as the chat would fail the same
+// way; any other failure to ask (a server without a model list) falls
+// back to the table and is asked again next time.
 func (e *LLMEngine) ContextWindow(ctx context.Context) (int, error) {
 	if e.settings.ContextLength > 0 {
 		return e.settings.ContextLength, nil
@@ -53,20 +56,20 @@ func (e *LLMEngine) ContextWindow(ctx context.Context) (int, error) {
 		return w, nil
 	}
 	info, err := e.client.ModelInfo(ctx)
-	if err != nil {
+	switch llm.KindOf(err) {
+	case llm.KindUnreachable, llm.KindTLS, llm.KindAuth, llm.KindTimeout, llm.KindCanceled:
 		return 0, err
 	}
-	w = info.ContextLength
-	if w <= 0 {
-		w = llm.ContextWindow(llm.Type(e.settings.Type), e.Model())
+	if err == nil && info.ContextLength > 0 {
+		e.mu.Lock()
+		e.window = info.ContextLength
+		e.mu.Unlock()
+		return info.ContextLength, nil
 	}
-	if w <= 0 {
-		w = DefaultContextWindow
+	if n := llm.ContextWindow(llm.Type(e.settings.Type), e.Model()); n > 0 {
+		return n, nil
 	}
-	e.mu.Lock()
-	e.window = w
-	e.mu.Unlock()
-	return w, nil
+	return DefaultContextWindow, nil
 }
 
 // Run sends the task's prompt and streams the answer. For native Ollama

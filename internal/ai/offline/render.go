@@ -24,13 +24,14 @@ const (
 	heading
 	bullets
 	table
+	lines // text kept line by line, as a rewrite gives it back
 )
 
 // block is one paragraph, heading, list or table.
 type block struct {
 	kind   blockKind
 	text   string     // paragraph and heading
-	items  []string   // bullets
+	items  []string   // bullets and lines
 	header []string   // table
 	rows   [][]string // table
 }
@@ -95,6 +96,8 @@ func renderText(b *strings.Builder, a *answer) {
 			for _, it := range bl.items {
 				b.WriteString("- " + inline.Replace(it) + "\n")
 			}
+		case lines:
+			b.WriteString(inline.Replace(strings.Join(bl.items, "\n")) + "\n")
 		case table:
 			writeTextTable(b, bl, inline)
 		}
@@ -134,6 +137,8 @@ func renderMarkdown(b *strings.Builder, a *answer) {
 			for _, it := range bl.items {
 				b.WriteString("- " + inline.Replace(it) + "\n")
 			}
+		case lines:
+			b.WriteString(inline.Replace(strings.Join(bl.items, "\n\n")) + "\n")
 		case table:
 			cell := strings.NewReplacer("|", `\|`, "\n", " ")
 			b.WriteString("| " + strings.Join(bl.header, " | ") + " |\n")
@@ -176,6 +181,10 @@ func renderHTML(b *strings.Builder, a *answer) {
 				b.WriteString("<li>" + esc(it) + "</li>\n")
 			}
 			b.WriteString("</ul>\n")
+		case lines:
+			for _, l := range bl.items {
+				b.WriteString("<p>" + esc(l) + "</p>\n")
+			}
 		case table:
 			b.WriteString("<table>\n<tr>")
 			for _, h := range bl.header {

@@ -1,0 +1,100 @@
+package offline
+
+import (
+	"slices"
+	"strings"
+)
+
+// shorterRatio is the share of the text's length that shorter aims at.
+const shorterRatio = 0.5
+
+// shorterKeep chooses the sentences to keep: those that carry entities or
+// indicators first, the most central first within each group, until
+// about half the text's length. One sentence is always kept.
+func shorterKeep(a *analysis) []int {
+	total := 0
+	var order []int
+	for i, s := range a.sents {
+		total += s.end - s.start
+		if !s.heading {
+			order = append(order, i)
+		}
+	}
+	carries := func(i int) bool { return a.named[i]+a.iocs[i] > 0 }
+	slices.SortStableFunc(order, func(x, y int) int {
+		if cx, cy := carries(x), carries(y); cx != cy {
+			if cx {
+				return -1
+			}
+			return 1
+		}
+		switch {
+		case a.score[x] > a.score[y]:
+			return -1
+		case a.score[x] < a.score[y]:
+			return 1
+		}
+		return x - y
+	})
+	budget := int(float64(total) * shorterRatio)
+	var keep []int
+	used := 0
+	for _, i := range order {
+		n := a.sents[i].end - a.sents[i].start
+		if len(keep) > 0 && used+n > budget {
+			continue
+		}
+		keep = append(keep, i)
+		used += n
+	}
+	slices.Sort(keep)
+	return keep
+}
+
+// shorterLines returns the kept sentences as lines: sentences of one
+// line of the original are joined, list items keep their dash, and a
+// heading is kept when something under it is.
+func shorterLines(a *analysis) []string {
+	keep := shorterKeep(a)
+	var lines []string
+	lastLine, lastHeading := -1, -1
+	for _, i := range keep {
+		s := a.sents[i]
+		if h := a.headingBefore(i); h >= 0 && h != lastHeading {
+			lines = append(lines, a.sentenceText(h))
+			lastHeading = h
+		}
+		text := a.sentenceText(i)
+		if s.line == lastLine {
+			lines[len(lines)-1] += " " + text
+			continue
+		}
+		if s.item {
+			text = "- " + text
+		}
+		lines = append(lines, text)
+		lastLine = s.line
+	}
+	return lines
+}
+
+// headingBefore returns the heading that sentence i falls under, -1 when
+// none does.
+func (a *analysis) headingBefore(i int) int {
+	for k := i - 1; k >= 0; k-- {
+		if a.sents[k].heading {
+			return k
+		}
+	}
+	return -1
+}
+
+// shorter answers the shorter operation.
+func shorter(a *analysis) *answer {
+	ans := &answer{}
+	ans.blocks = append(ans.blocks, block{kind: lines, items: shorterLines(a)})
+	return ans
+}
+
+// shorterText is the body of shorter's answer, as measured by Evaluate.
+func shorterText(a *analysis) string { return strings.Join(shorterLines(a), "\n") }
