@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+
+	"github.com/tipster-cti/tipster/internal/ai/offline"
+	"github.com/tipster-cti/tipster/internal/ingest"
+	"github.com/tipster-cti/tipster/internal/stix"
+	"github.com/tipster-cti/tipster/internal/store"
+)
+
+func init() {
+	features = append(features, feature{name: "documents", order: 30, setup: func(ctx context.Context, a *app) error {
+		a.API.EnableDocuments(offline.BuildLexicon)
+		return nil
+	}})
+	importDocument = func(ctx context.Context, st store.Store, path string, r io.Reader, marking *stix.TLP) (docResult, error) {
+		lex, err := offline.BuildLexicon(ctx, st, store.LocalAdmin)
+		if err != nil {
+			return docResult{}, err
+		}
+		res, err := ingest.Document(ctx, st, r, filepath.Base(path), ingest.DocumentOptions{Marking: marking, Lexicon: lex})
+		if err != nil {
+			return docResult{}, err
+		}
+		return docResult{ReportID: res.ReportID, Name: res.Name, Indicators: res.Indicators,
+			Entities: res.Entities, Updated: res.Updated}, nil
+	}
+}
