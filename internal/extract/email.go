@@ -5,9 +5,6 @@ import (
 	"strings"
 )
 
-// localByte reports a byte allowed in the local part of an address.
-func localByte(c byte) bool { return isWord(c) || strings.IndexByte(".%+-", c) >= 0 }
-
 // email matches local@domain or local@[IPv4] at i. The domain (or
 // address) is also recorded as an indicator of its own.
 func (sc *scanner) email(i int) int {
@@ -27,7 +24,7 @@ func (sc *scanner) email(i int) int {
 		sc.c.add(IPv4, s[d+1:e], d+1, e, false, ipFlags(a))
 		return e + 1
 	}
-	e := run(s, d, func(c byte) bool { return isHostByte(c) || c == '.' })
+	e := run(s, d, isHostOrDot)
 	for e > d && (s[e-1] == '.' || s[e-1] == '-') {
 		e--
 	}
@@ -67,7 +64,7 @@ func (sc *scanner) innerDomains(p, end int) {
 			k++
 			continue
 		}
-		e := run(t, k, func(c byte) bool { return isHostByte(c) || c == '.' })
+		e := run(t, k, isHostOrDot)
 		for e > k && (t[e-1] == '.' || t[e-1] == '-') {
 			e--
 		}

@@ -117,7 +117,7 @@ func (m *entityMatcher) wordsMatch(e entry) bool {
 // voids the match.
 func (m *entityMatcher) matchID() int {
 	w, text := m.win, m.text
-	tok := text[w[0].start:w[0].end]
+	tok, glued := gluedID(text[w[0].start:w[0].end])
 	kind := ""
 	switch {
 	case len(tok) == 5 && lower(tok[0]) == 't' && isAllDigits(tok[1:]):
@@ -127,13 +127,16 @@ func (m *entityMatcher) matchID() int {
 	default:
 		return 0
 	}
-	id, end, n := strings.ToUpper(tok), w[0].end, 1
-	if len(w) > 1 && at(text, end) == '.' && w[1].start == end+1 && isAllDigits(text[w[1].start:w[1].end]) {
-		sub := text[w[1].start:w[1].end]
+	id, end, n := strings.ToUpper(tok), w[0].start+len(tok), 1
+	if len(w) > 1 && !glued && at(text, end) == '.' && w[1].start == end+1 {
+		sub, _ := gluedID(text[w[1].start:w[1].end])
+		if !isAllDigits(sub) {
+			return n
+		}
 		if len(sub) != 3 || kind != "attack-pattern" {
 			return 2
 		}
-		id, end, n = id+"."+sub, w[1].end, 2
+		id, end, n = id+"."+sub, w[1].start+len(sub), 2
 	}
 	if c, ok := m.l.byExtID[id]; ok {
 		m.record(c, "", w[0].start, end)
@@ -141,6 +144,25 @@ func (m *entityMatcher) matchID() int {
 	}
 	m.record(-1, kind+"\x00"+id, w[0].start, end)
 	return n
+}
+
+// gluedID cuts an id glued to a capitalised word, as text pulled from
+// tables often is ("T1016Remote System Discovery", "T1204.002Windows"):
+// a run of digits followed by an upper-case then a lower-case letter.
+// "T1329FUN" stays whole, and so is no id.
+func gluedID(tok string) (string, bool) {
+	d := 0
+	if len(tok) > 2 && lower(tok[0]) == 't' {
+		d = 1
+		if lower(tok[1]) == 'a' {
+			d = 2
+		}
+	}
+	e := run(tok, d, isDigit)
+	if e+1 < len(tok) && e > d && 'A' <= tok[e] && tok[e] <= 'Z' && 'a' <= tok[e+1] && tok[e+1] <= 'z' {
+		return tok[:e], true
+	}
+	return tok, false
 }
 
 // record adds an occurrence of canon entity c, or (c < 0) of the

@@ -30,7 +30,7 @@ func components(s string, p int, sep byte, ok func(byte) bool, spaceSep bool) (e
 		q, firstSpace := p, -1
 		for ; q < len(s) && s[q] != sep && q-p < maxComponent; q++ {
 			if s[q] == ' ' {
-				if nxt := at(s, q+1); !ok(nxt) && (nxt != sep || !spaceSep) {
+				if nxt := at(s, q+1); (!ok(nxt) && (nxt != sep || !spaceSep)) || (sep == '\\' && hiveAt(s, q+1)) {
 					break
 				}
 				if firstSpace < 0 {
@@ -94,6 +94,16 @@ var hives = toSet([]string{
 	"HKEY_CURRENT_CONFIG", "HKEY_PERFORMANCE_DATA", "HKEY_DYN_DATA",
 	"HKLM", "HKCU", "HKCR", "HKU", "HKCC", "HKPD",
 })
+
+// hiveAt reports whether a registry key (a hive then a backslash, the
+// hive perhaps in <>) starts at p; it ends the key before it.
+func hiveAt(s string, p int) bool {
+	if at(s, p) == '<' {
+		p++
+	}
+	q := run(s, p, isWord)
+	return q-p >= 3 && hives[strings.ToUpper(s[p:q])] && (at(s, q) == '\\' || at(s, q) == '>')
+}
 
 // registry matches a registry key such as HKLM\Software\… or
 // <HKCU>\Software\… at i; it returns the end or -1.

@@ -42,6 +42,14 @@ func (r *refanged) origEnd(p int) int {
 	return x.o1 + p - x.r1
 }
 
+// refangTrigger marks the bytes where a defang token can start.
+var refangTrigger = func() (t [256]bool) {
+	for _, c := range "[({hHfF." {
+		t[c] = true
+	}
+	return t
+}()
+
 // refanger builds a refanged text lazily: nothing is copied until the
 // first replacement.
 type refanger struct {
@@ -57,6 +65,10 @@ type refanger struct {
 func refang(t string) refanged {
 	f := refanger{t: t}
 	for i := 0; i < len(t); {
+		if !refangTrigger[t[i]] {
+			i++
+			continue
+		}
 		n, repl, start := f.match(i)
 		if n == 0 {
 			i++
@@ -116,7 +128,13 @@ func (f *refanger) match(i int) (n int, repl string, start int) {
 func (f *refanger) bracket(i int) (n int, repl string, start int) {
 	t := f.t
 	open := t[i]
-	closer := map[byte]byte{'[': ']', '(': ')', '{': '}'}[open]
+	closer := byte(']')
+	switch open {
+	case '(':
+		closer = ')'
+	case '{':
+		closer = '}'
+	}
 	spaced := open != '('
 	j := i + 1
 	if spaced && j < len(t) && t[j] == ' ' {

@@ -59,8 +59,10 @@ func (sc *scanner) word(i int) int {
 	if e := sc.keyword(i, j); e > i {
 		return e
 	}
-	if e := sc.email(i); e > i {
-		return e
+	if c := at(s, j); c == '@' || (c != 0 && classes[c]&clLocalPunct != 0) {
+		if e := sc.email(i); e > i {
+			return e
+		}
 	}
 	if c := at(s, j); c == ':' || c == '-' || c == '.' {
 		if e := sc.mac(i); e > i {
@@ -87,25 +89,42 @@ var urlSchemes = toSet([]string{
 })
 
 // keyword tries the matchers announced by their first word: a URL scheme,
-// a registry hive, a drive letter, Mozilla/, CVE and AS.
+// a registry hive, a drive letter, Mozilla/, CVE and AS. Cheap checks on
+// the byte after the word come first: most words announce nothing.
 func (sc *scanner) keyword(i, j int) int {
 	s := sc.s
-	w := strings.ToLower(s[i:j])
+	switch next := at(s, j); {
+	case next == ':':
+		if j-i <= 6 && strings.HasPrefix(s[j:], "://") && urlSchemes[lowerWord(s[i:j])] {
+			return sc.url(i, j)
+		}
+	case next == '\\':
+		if hasFoldAt(s, i, "hk") {
+			return sc.registry(i)
+		}
+	case next == '/' && j-i == 7 && hasFoldAt(s, i, "mozilla"):
+		return sc.userAgent(i, j)
+	}
 	switch {
-	case at(s, j) == ':' && strings.HasPrefix(s[j:], "://") && urlSchemes[w]:
-		return sc.url(i, j)
-	case strings.HasPrefix(w, "hk") && at(s, j) == '\\':
-		return sc.registry(i)
 	case j == i+1 && at(s, j) == ':' && at(s, j+1) == '\\':
 		return sc.winPath(i)
-	case w == "mozilla" && at(s, j) == '/':
-		return sc.userAgent(i, j)
-	case w == "cve":
+	case j-i == 3 && hasFoldAt(s, i, "cve"):
 		return sc.cve(i, j)
-	case strings.HasPrefix(w, "as"):
+	case hasFoldAt(s, i, "as"):
 		return sc.asn(i, j)
 	}
 	return -1
+}
+
+// lowerWord lowercases a short ASCII word without allocating when it is
+// already lowercase.
+func lowerWord(w string) string {
+	for k := 0; k < len(w); k++ {
+		if 'A' <= w[k] && w[k] <= 'Z' {
+			return strings.ToLower(w)
+		}
+	}
+	return w
 }
 
 // host handles the run of host bytes and dots at i (word end j): an IPv4
@@ -114,7 +133,7 @@ func (sc *scanner) keyword(i, j int) int {
 // ("1.2.3.4.5", "v1.2.3.4") is tried again.
 func (sc *scanner) host(i, j int) int {
 	s := sc.s
-	h := run(s, i, func(c byte) bool { return isHostByte(c) || c == '.' })
+	h := run(s, i, isHostOrDot)
 	for h > j && (s[h-1] == '.' || s[h-1] == '-') {
 		h--
 	}
