@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/tipster-cti/tipster/internal/ai/offline"
+	"github.com/tipster-cti/tipster/internal/extract"
 	"github.com/tipster-cti/tipster/internal/ingest"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
@@ -13,7 +14,9 @@ import (
 
 func init() {
 	features = append(features, feature{name: "documents", order: 30, setup: func(ctx context.Context, a *app) error {
-		a.API.EnableDocuments(offline.BuildLexicon)
+		a.API.EnableDocuments(func(ctx context.Context, v store.Viewer) (*extract.Lexicon, error) {
+			return offline.BuildLexicon(ctx, a.Store, v)
+		})
 		return nil
 	}})
 	importDocument = func(ctx context.Context, st store.Store, path string, r io.Reader, marking *stix.TLP) (docResult, error) {
