@@ -61,6 +61,9 @@ type Task struct {
 	Part *Part
 	// MaxTokens bounds the answer; 0 means the engine's default.
 	MaxTokens int
+	// Viewer is who the task runs for: an engine that reads the knowledge
+	// base (the offline engine) must read it as this viewer.
+	Viewer store.Viewer
 }
 
 // Part places a Task in a map-reduce run.

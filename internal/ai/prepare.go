@@ -41,7 +41,7 @@ func (s *Service) prepare(ctx context.Context, v store.Viewer, req Request) (*jo
 		return nil, err
 	}
 	t := Task{Operation: req.Operation, Audience: aud, Format: format, Language: strings.TrimSpace(req.Language),
-		MaxTokens: s.settings.MaxTokens}
+		MaxTokens: s.settings.MaxTokens, Viewer: v}
 	digest := !req.Since.IsZero() || !req.Until.IsZero()
 	switch {
 	case digest && (req.Operation != Report || req.ObjectID != "" || req.Text != ""):
