@@ -20,11 +20,11 @@ const MaxDigestReports = 200
 // and what the answer is checked against.
 type job struct {
 	task  Task
-	tlp   stix.TLP         // effective level of everything in the task
-	ids   []stix.ID        // the objects the content came from, for the audit
-	items []*store.Stored  // objects whose indicators end a report
-	table bool             // append the indicator table
-	flags []Flag           // flags known before the run
+	tlp   stix.TLP        // effective level of everything in the task
+	ids   []stix.ID       // the objects the content came from, for the audit
+	items []*store.Stored // objects whose indicators end a report
+	table bool            // append the indicator table
+	flags []Flag          // flags known before the run
 }
 
 // prepare checks a request and gathers what its task needs.
