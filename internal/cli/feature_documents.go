@@ -29,6 +29,6 @@ func init() {
 			return docResult{}, err
 		}
 		return docResult{ReportID: res.ReportID, Name: res.Name, Indicators: res.Indicators,
-			Entities: res.Entities, Updated: res.Updated}, nil
+			Entities: res.Entities, Updated: res.Updated, Unchanged: res.Unchanged}, nil
 	}
 }

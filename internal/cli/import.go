@@ -36,6 +36,7 @@ type docResult struct {
 	Indicators int     `json:"indicators"`
 	Entities   int     `json:"entities"`
 	Updated    bool    `json:"updated"`
+	Unchanged  bool    `json:"unchanged"`
 }
 
 type importReport struct {
@@ -53,6 +54,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	f := newFlags(env, "import", "PATH...", storeSettings...)
 	asJSON := f.Bool("json", false, "print one JSON summary instead of text")
 	marking := f.String("marking", "", "TLP to give objects that carry none, e.g. TLP:AMBER")
+	docs := f.Bool("documents", false, "in directories, also import .txt, .md, .html and .pdf files as reports (by default only .json files are taken from directories)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -68,7 +70,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		}
 		opt.Marking = &tlp
 	}
-	paths, err := expand(f.Args())
+	paths, err := expand(f.Args(), *docs)
 	if err != nil {
 		return err
 	}
@@ -93,8 +95,16 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// expand turns directories into the files under them, sorted.
-func expand(args []string) ([]string, error) {
+// bundleExts and documentExts are the files taken from directories.
+var (
+	bundleExts   = map[string]bool{".json": true, ".stix": true}
+	documentExts = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true, ".pdf": true}
+)
+
+// expand turns directories into the files under them, sorted: bundles, and
+// documents too when docs is set. Files named on the command line are
+// always taken.
+func expand(args []string, docs bool) ([]string, error) {
 	var out []string
 	for _, a := range args {
 		if a == "-" {
@@ -114,7 +124,8 @@ func expand(args []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			ext := strings.ToLower(filepath.Ext(p))
+			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") && (bundleExts[ext] || docs && documentExts[ext]) {
 				files = append(files, p)
 			}
 			return nil
@@ -143,7 +154,7 @@ func importOne(ctx context.Context, env *Env, st store.Store, path string, opt i
 		r = file
 	}
 	br := bufio.NewReaderSize(r, 1<<16)
-	if !looksLikeJSON(br) {
+	if !looksLikeJSON(br) && !bundleExts[strings.ToLower(filepath.Ext(path))] {
 		if importDocument == nil {
 			return errors.New("not JSON, and this build cannot import documents")
 		}
@@ -214,6 +225,25 @@ func printImport(env *Env, rep importReport, asJSON bool) {
 	}
 	w := env.Stdout
 	s := rep.Summary
+	if s.Objects() > 0 || len(rep.Documents) == 0 {
+		printSummary(w, s)
+	}
+	for _, d := range rep.Documents {
+		verb := "created"
+		switch {
+		case d.Updated:
+			verb = "updated"
+		case d.Unchanged:
+			verb = "unchanged"
+		}
+		fmt.Fprintf(w, "report %s %s %q: %d indicators, %d known entities\n", d.ReportID, verb, d.Name, d.Indicators, d.Entities)
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintf(env.Stderr, "error: %s: %s\n", e.File, e.Error)
+	}
+}
+
+func printSummary(w io.Writer, s ingest.Summary) {
 	fmt.Fprintf(w, "%d created, %d updated, %d unchanged, %d skipped, %d dangling references",
 		s.Created, s.Updated, s.Unchanged, len(s.Skipped), s.DanglingRefs)
 	if s.Upgraded > 0 {
@@ -222,15 +252,5 @@ func printImport(env *Env, rep importReport, asJSON bool) {
 	fmt.Fprintln(w)
 	for _, sk := range s.Skipped {
 		fmt.Fprintf(w, "  skipped %s object %d %s: %s\n", sk.Source, sk.Index, sk.ID, sk.Reason)
-	}
-	for _, d := range rep.Documents {
-		verb := "created"
-		if d.Updated {
-			verb = "updated"
-		}
-		fmt.Fprintf(w, "report %s %s %q: %d indicators, %d entities\n", d.ReportID, verb, d.Name, d.Indicators, d.Entities)
-	}
-	for _, e := range rep.Errors {
-		fmt.Fprintf(env.Stderr, "error: %s: %s\n", e.File, e.Error)
 	}
 }
