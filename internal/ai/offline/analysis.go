@@ -2,6 +2,7 @@ package offline
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/tipster-cti/tipster/internal/extract"
 )
@@ -67,7 +68,7 @@ func (a *analysis) sentenceText(i int) string { return a.text[a.sents[i].start:a
 
 func groupFindings(r extract.Result) groups {
 	var g groups
-	for _, e := range r.Entities {
+	for _, e := range mergeSameName(r.Entities) {
 		switch e.Kind {
 		case "intrusion-set", "threat-actor":
 			g.actors = append(g.actors, e)
@@ -97,14 +98,42 @@ func groupFindings(r extract.Result) groups {
 	return g
 }
 
+// mergeSameName folds entities of one kind and name into the first, their
+// ATT&CK ids joined by ", ": ATT&CK's Enterprise, Mobile and ICS domains
+// each have a tactic named Initial Access.
+func mergeSameName(es []extract.Entity) []extract.Entity {
+	var out []extract.Entity
+	seen := map[string]int{}
+	for _, e := range es {
+		key := e.Kind + "\x00" + e.Name
+		i, ok := seen[key]
+		if !ok || e.Name == "" {
+			seen[key] = len(out)
+			out = append(out, e)
+			continue
+		}
+		if e.ExternalID != "" && !strings.Contains(out[i].ExternalID, e.ExternalID) {
+			out[i].ExternalID = strings.TrimPrefix(out[i].ExternalID+", "+e.ExternalID, ", ")
+		}
+		out[i].Spans = append(out[i].Spans, e.Spans...)
+	}
+	return out
+}
+
 // entityLabel names an entity with its ATT&CK id: "PowerShell (T1059.001)",
 // or the bare id when the knowledge base does not know it.
 func entityLabel(e extract.Entity) string {
+	var ids []string
+	for id := range strings.SplitSeq(e.ExternalID, ", ") {
+		if id != "" {
+			ids = append(ids, code(id))
+		}
+	}
 	switch {
 	case e.Name == "":
-		return code(e.ExternalID)
-	case e.ExternalID != "":
-		return e.Name + " (" + code(e.ExternalID) + ")"
+		return strings.Join(ids, ", ")
+	case len(ids) > 0:
+		return e.Name + " (" + strings.Join(ids, ", ") + ")"
 	}
 	return e.Name
 }

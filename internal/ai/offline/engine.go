@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tipster-cti/tipster/internal/ai"
+	"github.com/tipster-cti/tipster/internal/extract"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
 )
@@ -59,7 +60,7 @@ func viewerFrom(ctx context.Context) store.Viewer {
 // Run answers the task and gives the answer to emit paragraph by
 // paragraph. The knowledge base is read as the viewer of WithViewer.
 func (e *Engine) Run(ctx context.Context, t ai.Task, emit func(ai.Delta) error) (ai.Result, error) {
-	ans, err := e.Answer(ctx, viewerFrom(ctx), t)
+	ans, err := e.work(ctx, viewerFrom(ctx), t)
 	if err != nil {
 		return ai.Result{}, err
 	}
@@ -77,8 +78,8 @@ func (e *Engine) Run(ctx context.Context, t ai.Task, emit func(ai.Delta) error) 
 	return ai.Result{Text: text, FinishReason: "stop"}, nil
 }
 
-// Answer works out the answer to t for viewer v, before rendering.
-func (e *Engine) Answer(ctx context.Context, v store.Viewer, t ai.Task) (*answer, error) {
+// work finds the answer to t for viewer v, before rendering.
+func (e *Engine) work(ctx context.Context, v store.Viewer, t ai.Task) (*answer, error) {
 	if strings.TrimSpace(t.Content) == "" && t.Operation != ai.Report {
 		return nil, fmt.Errorf("%w: no text to work on", ai.ErrInput)
 	}
@@ -91,11 +92,24 @@ func (e *Engine) Answer(ctx context.Context, v store.Viewer, t ai.Task) (*answer
 	if text == "" && t.Subject != nil {
 		text = t.Subject.Description
 	}
+	ans, err := e.operate(ctx, k, t, text, lex)
+	if err != nil {
+		return nil, err
+	}
+	if lang := strings.ToLower(strings.TrimSpace(t.Language)); lang != "" && lang != "en" && !strings.HasPrefix(lang, "english") {
+		ans.notes = append(ans.notes, "The offline engine writes in English only; it cannot answer in "+t.Language+".")
+	}
+	return ans, nil
+}
+
+// operate runs the task's operation over text.
+func (e *Engine) operate(ctx context.Context, k kb, t ai.Task, text string, lex *extract.Lexicon) (*answer, error) {
 	if t.Operation == ai.FixSpelling {
 		return fixSpellingAnswer(text, lex), nil
 	}
 	a := analyze(text, lex)
 	var ans *answer
+	var err error
 	switch t.Operation {
 	case ai.Summarize:
 		ans = summarize(a)
@@ -112,17 +126,22 @@ func (e *Engine) Answer(ctx context.Context, v store.Viewer, t ai.Task) (*answer
 	default:
 		return nil, fmt.Errorf("%w: the offline engine has no operation %q", ai.ErrInput, t.Operation)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if lang := strings.ToLower(strings.TrimSpace(t.Language)); lang != "" && lang != "en" && !strings.HasPrefix(lang, "english") {
-		ans.notes = append(ans.notes, "The offline engine writes in English only; it cannot answer in "+t.Language+".")
-	}
-	return ans, nil
+	return ans, err
 }
 
 // fixSpellingAnswer is the corrected text, with the corrections listed
 // under the label.
-func fixSpellingAnswer(text string, lex any) *answer {
-	return nil
+func fixSpellingAnswer(text string, lex *extract.Lexicon) *answer {
+	fixed, edits := fixSpelling(text, lex)
+	ans := &answer{}
+	ans.blocks = append(ans.blocks, block{kind: lines, items: []string{fixed}})
+	if len(edits) == 0 {
+		ans.notes = append(ans.notes, "No correction was needed.")
+		return ans
+	}
+	ans.notes = append(ans.notes, fmt.Sprintf("Corrections made: %d", len(edits)))
+	for _, ed := range edits {
+		ans.notes = append(ans.notes, fmt.Sprintf("- %q → %q (%s)", ed.Old, ed.New, ed.Why))
+	}
+	return ans
 }

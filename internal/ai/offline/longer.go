@@ -52,7 +52,7 @@ func longer(ctx context.Context, k kb, a *analysis) (*answer, error) {
 		return nil, err
 	}
 	ans := &answer{}
-	ans.blocks = append(ans.blocks, block{kind: lines, items: strings.Split(strings.TrimSpace(a.text), "\n")})
+	ans.blocks = append(ans.blocks, block{kind: lines, items: nonEmptyLines(a.text)})
 	var ctxParas []string
 	for _, s := range subs {
 		if s.obj == nil {
@@ -75,6 +75,17 @@ func longer(ctx context.Context, k kb, a *analysis) (*answer, error) {
 		ans.para(fmt.Sprintf("The text names %d more entities, left out to keep the answer short.", skipped))
 	}
 	return ans, nil
+}
+
+// nonEmptyLines returns the lines of text that hold more than space.
+func nonEmptyLines(text string) []string {
+	var out []string
+	for l := range strings.Lines(text) {
+		if l = strings.TrimRight(l, " \t\r\n\u00a0"); strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // subjectName names a subject as the knowledge base does, with its

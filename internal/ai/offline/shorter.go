@@ -16,7 +16,8 @@ func shorterKeep(a *analysis) []int {
 	var order []int
 	for i, s := range a.sents {
 		total += s.end - s.start
-		if !s.heading {
+		fragment := len(strings.Fields(a.text[s.start:s.end])) < 3 && a.named[i]+a.iocs[i] == 0
+		if !s.heading && !fragment {
 			order = append(order, i)
 		}
 	}

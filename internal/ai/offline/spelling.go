@@ -218,10 +218,10 @@ func (sp *speller) capital(i int) {
 		sp.edit(t.cs, t.cs+1, "I", WhyCapital)
 		return
 	}
-	if !isCommonWord(w) || !sp.sentenceStart(i) {
+	if !isCommonWord(w) || !sp.sentenceStart(i) || strings.HasSuffix(sp.text[t.start:t.end], ":") {
 		return
 	}
-	sp.edit(t.cs, t.cs+1, strings.ToUpper(w[:1]), WhyCapital)
+	sp.edit(t.cs, t.ce, strings.ToUpper(w[:1])+w[1:], WhyCapital)
 }
 
 // sentenceStart reports whether token i begins the text or follows a

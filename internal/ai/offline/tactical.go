@@ -36,7 +36,11 @@ func tactical(ctx context.Context, k kb, a *analysis) (*answer, error) {
 				mitigations = append(mitigations, entityLabel(e)+": "+m)
 			}
 		}
-		rows = append(rows, []string{code(e.ExternalID), name, tactics, clip(a.textAround(e.Spans[0].Start), evidenceLength)})
+		id := "—"
+		if e.ExternalID != "" {
+			id = code(e.ExternalID)
+		}
+		rows = append(rows, []string{id, name, tactics, clip(a.textAround(e.Spans[0].Start), evidenceLength)})
 	}
 	ans.heading("Techniques (ATT&CK)")
 	ans.table([]string{"ATT&CK id", "technique", "tactics", "in the text"}, rows)

@@ -23,7 +23,7 @@ func changeTone(ctx context.Context, k kb, a *analysis, aud ai.Audience) (*answe
 }
 
 // impactWords mark sentences about consequences.
-var impactWords = regexp.MustCompile(`(?i)\b(ransom\w*|encrypt\w*|exfiltrat\w*|steal\w*|stole\w*|stolen|leak\w*|disrupt\w*|destr\w*|wip(e|ed|er|ing)|extort\w*|outage\w*|loss\w*|damag\w*|fraud\w*|espionage|sabotage|impact\w*)\b`)
+var impactWords = regexp.MustCompile(`(?i)\b(ransoms?|ransomed|encrypt\w*|exfiltrat\w*|steal\w*|stole\w*|stolen|leak\w*|disrupt\w*|destr\w*|wip(e|ed|er|ing)|extort\w*|outage\w*|loss\w*|damag\w*|fraud\w*|espionage|sabotage|impact\w*)\b`)
 
 // impactShown bounds the impact sentences of a strategic answer.
 const impactShown = 3
