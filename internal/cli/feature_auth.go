@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ type authBackend interface {
 }
 
 // newAuthService returns the access-control service over the store's database.
-func newAuthService(st store.Store, cfg config.Config, a *app) (*auth.Service, error) {
+func newAuthService(st store.Store, cfg config.Config, log *slog.Logger) (*auth.Service, error) {
 	b, ok := st.(authBackend)
 	if !ok {
 		return nil, errors.New("this store cannot keep users and sessions")
@@ -35,10 +36,7 @@ func newAuthService(st store.Store, cfg config.Config, a *app) (*auth.Service, e
 	if err != nil {
 		return nil, err
 	}
-	if a != nil {
-		return auth.New(b.Auth(), opt, a.Log), nil
-	}
-	return auth.New(b.Auth(), opt, nil), nil
+	return auth.New(b.Auth(), opt, log), nil
 }
 
 // authOptions reads APP__SESSION_TTL and APP__COOKIE_SECURE.
@@ -65,7 +63,7 @@ func authOptions(cfg config.Config) (auth.Options, error) {
 // administrator, audits API imports and exports, and adds the routes of
 // users, tokens and the audit log.
 func setupAuth(ctx context.Context, a *app) error {
-	svc, err := newAuthService(a.Store, a.Config, a)
+	svc, err := newAuthService(a.Store, a.Config, a.Log)
 	if err != nil {
 		return err
 	}
@@ -84,17 +82,30 @@ func setupAuth(ctx context.Context, a *app) error {
 			"(change it with `tipster user reset-password "+b.Email+"`)")
 	}
 	access := api.Access{Service: svc}
-	a.API.Auth = access
+	a.API.Auth = authenticator{access}
 	a.API.Store = svc.AuditedStore(a.Store)
 	access.Register(a.API)
 	return nil
 }
 
+// authenticator is the API's authenticator, shared with the web pages: its
+// "log in first" error is both api.ErrUnauthenticated (401 from the API)
+// and web.ErrUnauthenticated (a redirect to /login from the pages).
+type authenticator struct{ api.Access }
+
+func (au authenticator) Viewer(r *http.Request) (store.Viewer, error) {
+	v, err := au.Access.Viewer(r)
+	if errors.Is(err, api.ErrUnauthenticated) {
+		return v, errors.Join(api.ErrUnauthenticated, web.ErrUnauthenticated)
+	}
+	return v, err
+}
+
 // authService returns the access-control service wired into a, or nil in
 // a build without access control; for the features set up after it.
 func authService(a *app) *auth.Service {
-	if acc, ok := a.API.Auth.(api.Access); ok {
-		return acc.Service
+	if au, ok := a.API.Auth.(authenticator); ok {
+		return au.Service
 	}
 	return nil
 }
