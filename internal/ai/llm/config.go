@@ -95,6 +95,7 @@ type ConfigError struct {
 	Reason string // why, in plain words
 }
 
+// Error says which field is wrong and why.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("llm: config %s: %s", e.Field, e.Reason)
 }

@@ -33,6 +33,7 @@ var kindNames = [...]string{"unknown", "unreachable", "tls", "auth", "model not 
 	"rate limited", "quota exhausted", "context too long", "timeout", "bad request", "server error",
 	"protocol", "canceled"}
 
+// String names the kind in lower-case words, as used in Error texts.
 func (k ErrorKind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -67,6 +68,7 @@ type Error struct {
 	Err        error         // the underlying error, if any
 }
 
+// Error reads "llm: KIND[ (TIMEOUT)][: HTTP STATUS][: MESSAGE][: CAUSE]".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("llm: ")

@@ -12,6 +12,7 @@ import (
 // that the error a read returns can be traced to the timer that fired.
 type timeoutCause TimeoutPhase
 
+// Error names the timeout.
 func (t timeoutCause) Error() string { return "llm: " + string(t) + " timeout" }
 
 // watchdog runs the per-attempt timers. The connect timer stops once a
