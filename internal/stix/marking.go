@@ -23,18 +23,19 @@ func AddMarking(o *Object, id ID) (*Object, error) {
 		return nil, err
 	}
 	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
+		tok, err := dec.ReadToken()
 		if err != nil {
 			return nil, err
 		}
+		name := tok.String() // the token is void after the next read
 		val, err := dec.ReadValue()
 		if err != nil {
 			return nil, err
 		}
-		if err := enc.WriteToken(name); err != nil {
+		if err := enc.WriteToken(jsontext.String(name)); err != nil {
 			return nil, err
 		}
-		if name.String() == "object_marking_refs" && val.Kind() == '[' {
+		if name == "object_marking_refs" && val.Kind() == '[' {
 			val = appendToArray(val, id)
 		}
 		if err := enc.WriteValue(val); err != nil {
