@@ -150,3 +150,10 @@ func NewOffline(st store.Store) (Engine, bool) {
 	}
 	return f(st), true
 }
+
+// OfflineBuiltIn reports whether an offline engine is registered.
+func OfflineBuiltIn() bool {
+	offline.Lock()
+	defer offline.Unlock()
+	return offline.factory != nil
+}
