@@ -69,9 +69,12 @@ func planBudget(op Operation, window, maxTokens, prompt int) Budget {
 		}
 		return b
 	}
-	b.Answer = max(min(maxTokens, window/4), min(minAnswerTokens, free/2))
-	if maxTokens <= 0 {
-		b.Answer = max(window/4, min(minAnswerTokens, free/2))
+	b.Answer = window / 4
+	if b.Answer < minAnswerTokens {
+		b.Answer = min(minAnswerTokens, free/2)
+	}
+	if maxTokens > 0 && maxTokens < b.Answer {
+		b.Answer = maxTokens
 	}
 	b.Answer = min(b.Answer, free)
 	b.Content = free - b.Answer

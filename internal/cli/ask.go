@@ -167,7 +167,7 @@ func ask(ctx context.Context, env *Env, svc *ai.Service, req ai.Request, asJSON 
 	}
 	fmt.Fprintf(env.Stderr, "— %s, %s, %d chunk(s), finish %s, audit %d\n", ans.Provider, ans.Location, ans.Chunks, ans.FinishReason, ans.AuditID)
 	for _, fl := range ans.Flags {
-		fmt.Fprintf(env.Stderr, "warning: %s: %s %s\n", fl.Kind, fl.Message, fl.Value)
+		fmt.Fprintf(env.Stderr, "warning: %s: %s\n", fl.Kind, strings.TrimSpace(fl.Message+" "+fl.Value))
 	}
 	return nil
 }
