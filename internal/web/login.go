@@ -19,10 +19,6 @@ type loginData struct {
 // control.
 func (p *Pages) loginPage(w http.ResponseWriter, r *http.Request) {
 	d := loginData{Next: localPath(r.URL.Query().Get("next")), Open: p.Sessions == nil}
-	if d.Open {
-		http.Redirect(w, r, d.Next, http.StatusSeeOther)
-		return
-	}
 	p.renderLogin(w, r, http.StatusOK, d)
 }
 

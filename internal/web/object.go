@@ -34,6 +34,7 @@ type editable struct {
 	Field string // the property it lives in: "description", or "text" for a document's text
 	Label string
 	Text  string
+	AskAI bool // Ask AI works on this text
 }
 
 // prop is one type-specific property shown in the metadata list.
@@ -54,10 +55,13 @@ func (p *Pages) object(w http.ResponseWriter, r *http.Request, v store.Viewer) e
 	if d.Document, err = p.Store.GetDocument(ctx, v, id); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	// Ask AI works on an object's document text when it has one, else on
+	// its description; the menu sits on that text.
 	if d.Document != nil {
-		d.Texts = append(d.Texts, editable{Field: "text", Label: "Text", Text: d.Document.Text})
+		d.Texts = append(d.Texts, editable{Field: "text", Label: "Text", Text: d.Document.Text, AskAI: true})
 	}
-	d.Texts = append(d.Texts, editable{Field: "description", Label: "Description", Text: o.Description})
+	d.Texts = append(d.Texts, editable{Field: "description", Label: "Description", Text: o.Description,
+		AskAI: d.Document == nil})
 	if err := p.neighbourhood(r, v, &d); err != nil {
 		return err
 	}
@@ -69,21 +73,52 @@ func (p *Pages) object(w http.ResponseWriter, r *http.Request, v store.Viewer) e
 func (p *Pages) neighbourhood(r *http.Request, v store.Viewer, d *objectData) error {
 	ctx, id := r.Context(), d.Object.ID
 	var err error
-	if d.Container {
-		contents, err := p.Store.Contents(ctx, v, id)
-		if err != nil {
-			return err
-		}
-		d.Contents = byType(contents)
-	}
 	if d.Relationships, err = p.Store.Relationships(ctx, v, id); err != nil {
 		return err
+	}
+	if d.Container {
+		if err := p.contents(r, v, d); err != nil {
+			return err
+		}
 	}
 	if d.Containers, err = p.Store.Containers(ctx, v, id); err != nil {
 		return err
 	}
 	d.Related, err = p.Store.RelatedReports(ctx, v, id, 10)
 	return err
+}
+
+// contents groups a container's objects by type; the relationships it
+// holds join the relationships table, with their ends.
+func (p *Pages) contents(r *http.Request, v store.Viewer, d *objectData) error {
+	ctx := r.Context()
+	all, err := p.Store.Contents(ctx, v, d.Object.ID)
+	if err != nil {
+		return err
+	}
+	var objs, rels []*store.Stored
+	var ends []stix.ID
+	for _, o := range all {
+		if o.Type == "relationship" || o.Type == "sighting" {
+			rels = append(rels, o)
+			ends = append(ends, o.Source, o.Target)
+			continue
+		}
+		objs = append(objs, o)
+	}
+	d.Contents = byType(objs)
+	known, err := p.Store.GetMany(ctx, v, ends)
+	if err != nil {
+		return err
+	}
+	byID := map[stix.ID]*store.Stored{}
+	for _, o := range known {
+		byID[o.ID] = o
+	}
+	for _, rel := range rels {
+		d.Relationships = append(d.Relationships, store.Relationship{Stored: rel, Source: byID[rel.Source], Target: byID[rel.Target]})
+	}
+	return nil
 }
 
 // original sends the file a report was imported from, as an attachment so
@@ -167,7 +202,9 @@ func propText(v json.RawMessage) string {
 // that nobody has reviewed yet.
 func aiAssisted(raw []byte) bool {
 	var m struct {
-		Assisted *bool `json:"x_tipster_ai_assisted"`
+		Assisted *struct {
+			Reviewed bool `json:"reviewed"`
+		} `json:"x_tipster_ai_assisted"`
 	}
-	return json.Unmarshal(raw, &m) == nil && m.Assisted != nil && *m.Assisted
+	return json.Unmarshal(raw, &m) == nil && m.Assisted != nil && !m.Assisted.Reviewed
 }

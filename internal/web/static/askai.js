@@ -162,7 +162,7 @@
     // POST /api/v1/objects/{id}/ai-apply.
     async apply(mode, field) {
       const target = field || this.req.field;
-      const body = { field: target, mode, text: this.text, operation: this.req.op };
+      const body = { field: target, mode, text: this.text };
       if (this.result && this.result.audit_id) body.audit_id = this.result.audit_id;
       const res = await api("POST", "/api/v1/objects/" + this.req.id + "/ai-apply", body);
       if (!res.ok) {
@@ -170,9 +170,9 @@
         this.state.textContent = "Not saved: " + (await apiError(res));
         return;
       }
-      const j = await res.json().catch(() => ({}));
+      const prov = await res.json().catch(() => ({}));
       const box = target === this.req.field ? this.textBox : document.querySelector('.editable[data-field="' + target + '"] [data-ai-text]');
-      if (box) box.textContent = typeof j.text === "string" ? j.text : (mode === "insert" ? box.textContent + "\n\n" + this.text : this.text);
+      if (box && typeof prov.new_text === "string") box.textContent = prov.new_text;
       showBadge();
       this.state.className = "ai-state";
       this.state.textContent = mode === "insert" ? "Inserted." : "Replaced. The previous text is kept.";
@@ -180,14 +180,14 @@
     }
 
     async restore(target, box) {
-      const res = await api("POST", "/api/v1/objects/" + this.req.id + "/ai-restore", { field: target });
+      const res = await api("POST", "/api/v1/objects/" + this.req.id + "/ai-restore", {});
       if (!res.ok) {
         this.state.className = "ai-state failed";
         this.state.textContent = "Not restored: " + (await apiError(res));
         return;
       }
-      const j = await res.json().catch(() => ({}));
-      if (box && typeof j.text === "string") box.textContent = j.text;
+      const prov = await res.json().catch(() => ({}));
+      if (box && typeof prov.previous_text === "string") box.textContent = prov.previous_text;
       this.state.textContent = "Restored the previous text.";
       this.setButtons([["Close", () => this.root.remove()]]);
     }
@@ -213,7 +213,7 @@
   // request builds what the API is asked from a menu item.
   function request(menu, item) {
     const box = menu.closest("[data-ai-object]");
-    const body = { object_id: box.dataset.aiObject, field: box.dataset.aiField };
+    const body = { object_id: box.dataset.aiObject };
     const fmt = menu.querySelector('select[name="format"]');
     const lang = menu.querySelector('input[name="language"]');
     if (item.dataset.audience) body.audience = item.dataset.audience;
