@@ -18,18 +18,26 @@ const (
 	levelProps   = `('object_refs', 'source_ref', 'target_ref', 'sighting_of_ref', 'observed_data_refs', 'where_sighted_refs')`
 )
 
+// levelTypes are the types whose effective level takes in what they refer
+// to: containers, relationships and sightings.
+const levelTypes = `('report', 'grouping', 'note', 'opinion', 'observed-data', 'relationship', 'sighting')`
+
 // affected is the set of objects whose own level may have changed: those
-// written by the import ($1) and those that refer to them.
+// written by the import ($1), and those that refer to a TLP marking
+// definition written by it.
 const affected = `affected AS (
 		SELECT t.id FROM unnest($1::text[]) AS t(id)
-		UNION SELECT r.source_id FROM refs r JOIN unnest($1::text[]) AS t(id) ON t.id = r.target_id)`
+		UNION SELECT r.source_id FROM refs r JOIN unnest($1::text[]) AS t(id) ON t.id = r.target_id
+		JOIN markings m ON m.id = t.id)`
 
 // levelSQL recomputes, for the objects written by an import and those that
-// refer to them, first each object's own level from its markings, then the
-// effective level of containers, relationships and sightings: the highest
-// of their own and of every object they refer to. It is the SQLite
+// refer to the TLP markings it wrote, first each object's own level from
+// its markings, then the effective level of every object whose own level
+// or whose referred objects' levels may have changed: for containers,
+// relationships and sightings the highest of their own and of every object
+// they refer to, for other objects their own. It follows the SQLite
 // backend's levelSQL, with the affected set as a CTE instead of a
-// temporary table, and rows whose level stays the same are left alone (an
+// temporary table; rows whose level stays the same are left alone (an
 // update would rewrite the row and its index entries). The statements run
 // in order, so the second sees the levels the first wrote.
 var levelSQL = []string{
@@ -42,11 +50,11 @@ var levelSQL = []string{
 		SELECT id FROM affected
 		UNION SELECT r.source_id FROM refs r JOIN affected a ON a.id = r.target_id WHERE r.prop IN ` + levelProps + `),
 	level AS (
-		SELECT a.id, coalesce((SELECT max(o2.tlp) FROM refs r JOIN objects o2 ON o2.id = r.target_id
-			WHERE r.source_id = a.id AND r.prop IN ` + levelProps + `), 0) AS tlp
-		FROM reach a)
-	UPDATE objects o SET eff_tlp = greatest(o.tlp, l.tlp) FROM level l
-	WHERE l.id = o.id AND o.eff_tlp <> greatest(o.tlp, l.tlp)`,
+		SELECT o.id, greatest(o.tlp, CASE WHEN o.type IN ` + levelTypes + ` THEN coalesce((SELECT max(o2.tlp)
+			FROM refs r JOIN objects o2 ON o2.id = r.target_id
+			WHERE r.source_id = o.id AND r.prop IN ` + levelProps + `), 0) ELSE 0 END) AS eff
+		FROM reach a JOIN objects o ON o.id = a.id)
+	UPDATE objects o SET eff_tlp = l.eff FROM level l WHERE l.id = o.id AND o.eff_tlp <> l.eff`,
 }
 
 // danglingSQL counts the references from the objects written ($1) to

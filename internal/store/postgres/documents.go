@@ -39,12 +39,13 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 		sha256 = excluded.sha256, text = excluded.text, original = excluded.original,
 		created = excluded.created, fts = excluded.fts`,
 		string(doc.ReportID), doc.FileName, doc.MediaType, doc.SHA256, doc.Text, doc.Original,
-		doc.Created, indexText(doc.Text))
+		doc.Created, indexText(doc.Text, maxIndexedDocument))
 	if err != nil {
 		return fmt.Errorf("postgres: put document %s: %w", doc.ReportID, err)
 	}
 	_, err = tx.Exec(ctx, `UPDATE objects SET fts = `+ftsSQL("$1", "$2", "$3", "$4")+` WHERE id = $1`,
-		string(doc.ReportID), indexText(name), indexText(aliases), indexText(desc))
+		string(doc.ReportID), indexText(name, maxIndexedName), indexText(aliases, maxIndexedName),
+		indexText(desc, maxIndexedBody))
 	if err != nil {
 		return fmt.Errorf("postgres: index document %s: %w", doc.ReportID, err)
 	}

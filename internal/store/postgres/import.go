@@ -148,7 +148,8 @@ func (im *importer) write(o *stix.Object, replace bool) {
 	aliases := strings.Join(o.Aliases, "\n")
 	im.queue("upsert", o.ID, id, o.Type, o.SpecVersion, timeText(o.Created), timeText(o.Modified),
 		o.Revoked, o.Name, o.Description, aliases, confidence(o), string(o.CreatedBy),
-		timeText(o.Published), o.Raw, indexText(o.Name), indexText(aliases), indexText(o.Description))
+		timeText(o.Published), o.Raw, indexText(o.Name, maxIndexedName), indexText(aliases, maxIndexedName),
+		indexText(o.Description, maxIndexedBody))
 	if len(o.Refs) > 0 {
 		props, targets := make([]string, len(o.Refs)), make([]string, len(o.Refs))
 		for i, r := range o.Refs {

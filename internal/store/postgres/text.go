@@ -15,25 +15,31 @@ import (
 // was written rather than of a stem.
 const ftsConfig = "simple"
 
-// maxIndexedText caps, in bytes, the description or document text that goes
-// into one object's index entry: PostgreSQL refuses a tsvector over 1 MB.
-// Words past this point of a very long document are not searchable.
-const maxIndexedText = 512 << 10
+// Limits, in bytes, on the text that goes into one object's index entry:
+// PostgreSQL refuses a tsvector over 1 MB, and text of unique short words
+// (the worst case) makes a tsvector about three times its size. Words past
+// these points of a very long description or document are not searchable;
+// the text itself is kept whole.
+const (
+	maxIndexedName     = 16 << 10  // a name, or the aliases together
+	maxIndexedBody     = 64 << 10  // a description
+	maxIndexedDocument = 256 << 10 // the text of a report's document
+)
 
 // indexText prepares text for to_tsvector: every run of characters that are
 // not letters or digits becomes a space, so the index holds the words that
 // store.Words makes of a query (PostgreSQL's parser would otherwise keep
-// "T1059.001" or "example.com" as one token), and very long text is cut at
-// a word boundary.
-func indexText(s string) string {
+// "T1059.001" or "example.com" as one token), and text longer than max
+// bytes is cut at a word boundary.
+func indexText(s string, max int) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return r
 		}
 		return ' '
 	}, s)
-	if len(s) > maxIndexedText {
-		s = s[:strings.LastIndexByte(s[:maxIndexedText], ' ')+1]
+	if len(s) > max {
+		s = s[:strings.LastIndexByte(s[:max], ' ')+1]
 	}
 	return s
 }
