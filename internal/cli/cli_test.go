@@ -11,19 +11,47 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tipster-cti/tipster/internal/store/postgres/pgtest"
 )
 
 const sharedData = "../../../shared/data"
 
-// run runs one command line against a data directory and returns its exit
-// status and outputs.
-func run(t *testing.T, dir string, env map[string]string, args ...string) (int, string, string) {
+// backend is a store the command line can be pointed at.
+type backend struct {
+	name string
+	env  func(t *testing.T) map[string]string // settings that select a fresh, empty store
+}
+
+// backends are SQLite always, and PostgreSQL when TIPSTER_TEST_DATABASE_URL
+// names a test database (scripts/test starts one).
+func backends(t *testing.T) []backend {
+	bs := []backend{{"sqlite", func(t *testing.T) map[string]string {
+		return map[string]string{"APP__DATA_DIR": t.TempDir()}
+	}}}
+	if os.Getenv(pgtest.EnvURL) != "" {
+		bs = append(bs, backend{"postgres", func(t *testing.T) map[string]string {
+			return map[string]string{"APP__DATA_DIR": t.TempDir(), "DATABASE__URL": pgtest.Schema(t)}
+		}})
+	} else {
+		t.Logf("PostgreSQL not tested: %s is not set (scripts/test sets it)", pgtest.EnvURL)
+	}
+	return bs
+}
+
+// forEachBackend runs fn once per backend, each with a fresh store.
+func forEachBackend(t *testing.T, fn func(t *testing.T, env map[string]string)) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { fn(t, b.env(t)) })
+	}
+}
+
+// run runs one command line with settings env and returns its exit status
+// and outputs.
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
-		if k == "APP__DATA_DIR" {
-			return dir
-		}
 		return env[k]
 	}}
 	code := Run(context.Background(), e, args)
@@ -39,9 +67,12 @@ func needData(t *testing.T, rel string) string {
 }
 
 func TestImportSearchShowExport(t *testing.T) {
-	dir := t.TempDir()
+	forEachBackend(t, testImportSearchShowExport)
+}
+
+func testImportSearchShowExport(t *testing.T, dir map[string]string) {
 	apt1 := needData(t, "cti-documentation/apt1.json")
-	code, out, errOut := run(t, dir, nil, "import", "--json", apt1)
+	code, out, errOut := run(t, dir, "import", "--json", apt1)
 	if code != 0 {
 		t.Fatalf("import exit %d: %s", code, errOut)
 	}
@@ -49,16 +80,16 @@ func TestImportSearchShowExport(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Created != 76 {
 		t.Fatalf("import --json: %v %s", err, out)
 	}
-	code, out, _ = run(t, dir, nil, "search", "--type", "intrusion-set", "comment crew")
+	code, out, _ = run(t, dir, "search", "--type", "intrusion-set", "comment crew")
 	if code != 0 || !strings.Contains(out, "APT1") {
 		t.Errorf("search by alias: exit %d\n%s", code, out)
 	}
 	id := regexp.MustCompile(`intrusion-set--[0-9a-f-]{36}`).FindString(out)
-	code, out, _ = run(t, dir, nil, "show", id)
+	code, out, _ = run(t, dir, "show", id)
 	if code != 0 || !strings.Contains(out, "Comment Crew") || !strings.Contains(out, "relationships") {
 		t.Errorf("show: exit %d\n%s", code, out)
 	}
-	code, out, _ = run(t, dir, nil, "export", id)
+	code, out, _ = run(t, dir, "export", id)
 	var bundle struct {
 		Type    string            `json:"type"`
 		Objects []json.RawMessage `json:"objects"`
@@ -68,17 +99,20 @@ func TestImportSearchShowExport(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &bundle) != nil || bundle.Type != "bundle" || len(bundle.Objects) != 7 {
 		t.Errorf("export: exit %d, %d objects, want 7", code, len(bundle.Objects))
 	}
-	code, _, errOut = run(t, dir, nil, "show", "malware--00000000-0000-4000-8000-000000000000")
+	code, _, errOut = run(t, dir, "show", "malware--00000000-0000-4000-8000-000000000000")
 	if code == 0 || !strings.Contains(errOut, "not found") {
 		t.Errorf("show of an unknown id: exit %d %q", code, errOut)
 	}
 }
 
 func TestImportReportsBrokenFilesAndKeepsGoing(t *testing.T) {
-	dir := t.TempDir()
+	forEachBackend(t, testImportReportsBrokenFiles)
+}
+
+func testImportReportsBrokenFiles(t *testing.T, dir map[string]string) {
 	broken := needData(t, "cti-stix-validator/v21/invalid_comma.json")
 	good := needData(t, "cti-stix-validator/v21/identity.json")
-	code, out, errOut := run(t, dir, nil, "import", broken, good)
+	code, out, errOut := run(t, dir, "import", broken, good)
 	if code != 1 {
 		t.Errorf("exit %d, want 1 when a file is refused", code)
 	}
@@ -88,7 +122,7 @@ func TestImportReportsBrokenFilesAndKeepsGoing(t *testing.T) {
 }
 
 func TestConfigRedactsSecretsAndFlagsWin(t *testing.T) {
-	code, out, _ := run(t, "/from/env", map[string]string{"AI__TOKEN": "sk-secret-value", "AI__TYPE": "mistralai"},
+	code, out, _ := run(t, map[string]string{"APP__DATA_DIR": "/from/env", "AI__TOKEN": "sk-secret-value", "AI__TYPE": "mistralai"},
 		"config", "--data", "/from/flag")
 	if code != 0 || strings.Contains(out, "sk-secret-value") || !strings.Contains(out, "/from/flag") ||
 		!strings.Contains(out, "mistralai") {
@@ -97,23 +131,34 @@ func TestConfigRedactsSecretsAndFlagsWin(t *testing.T) {
 }
 
 func TestServeAnswersAndStopsGracefully(t *testing.T) {
-	dir := t.TempDir()
+	forEachBackend(t, testServe)
+}
+
+func testServe(t *testing.T, settings map[string]string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out safeBuffer
-	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &safeBuffer{}, Getenv: func(k string) string {
-		return map[string]string{"APP__DATA_DIR": dir, "APP__ADDR": "127.0.0.1:0",
-			"APP__ADMIN__PASSWORD": "correct horse battery staple", "APP__ADMIN__TOKEN": "tip_test_token_for_serve_0123456789"}[k]
+	var out, errOut safeBuffer
+	e := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
+		env := map[string]string{"APP__ADDR": "127.0.0.1:0", "APP__ADMIN__PASSWORD": "correct horse battery staple",
+			"APP__ADMIN__TOKEN": "tip_test_token_for_serve_0123456789"}
+		if v, ok := settings[k]; ok {
+			return v
+		}
+		return env[k]
 	}}
 	done := make(chan int, 1)
 	go func() { done <- Run(ctx, e, []string{"serve"}) }()
 	url := ""
-	for i := 0; i < 100 && url == ""; i++ {
-		time.Sleep(50 * time.Millisecond)
+	for i := 0; i < 200 && url == ""; i++ {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d before serving:\n%s", code, errOut.String())
+		case <-time.After(50 * time.Millisecond):
+		}
 		url = regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(out.String())
 	}
 	if url == "" {
-		t.Fatalf("server did not print its URL: %q", out.String())
+		t.Fatalf("server did not print its URL: %q\n%s", out.String(), errOut.String())
 	}
 	resp, err := http.Get(url + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
