@@ -57,7 +57,7 @@ var harnessUsers = []auth.NewUser{
 	{Email: "green-viewer@example.org", Role: store.RoleViewer, Clearance: stix.TLPGreen},
 }
 
-func newHarness(t *testing.T, register ...func(*api.Server, *auth.Service)) *harness {
+func newHarness(t *testing.T, register ...func(*api.Server, *sqlite.DB)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
@@ -82,7 +82,7 @@ func newHarness(t *testing.T, register ...func(*api.Server, *auth.Service)) *har
 	s := &api.Server{Store: svc.AuditedStore(st), Auth: access, Log: log}
 	access.Register(s)
 	for _, r := range register {
-		r(s, svc)
+		r(s, st)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", s.Routes())
