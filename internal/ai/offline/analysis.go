@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -112,12 +113,21 @@ func mergeSameName(es []extract.Entity) []extract.Entity {
 			out = append(out, e)
 			continue
 		}
-		if e.ExternalID != "" && !strings.Contains(out[i].ExternalID, e.ExternalID) {
-			out[i].ExternalID = strings.TrimPrefix(out[i].ExternalID+", "+e.ExternalID, ", ")
+		m := &out[i]
+		if byID(e) && !byID(*m) {
+			// The text wrote this one's id: it is the object meant.
+			m.ID, m.ExternalID = e.ID, strings.TrimSuffix(e.ExternalID+", "+m.ExternalID, ", ")
+		} else if e.ExternalID != "" && !strings.Contains(m.ExternalID, e.ExternalID) {
+			m.ExternalID = strings.TrimPrefix(m.ExternalID+", "+e.ExternalID, ", ")
 		}
-		out[i].Spans = append(out[i].Spans, e.Spans...)
+		m.Spans = append(m.Spans, e.Spans...)
 	}
 	return out
+}
+
+// byID reports whether the text names e by its ATT&CK id.
+func byID(e extract.Entity) bool {
+	return e.ExternalID != "" && slices.ContainsFunc(e.Matched, func(s string) bool { return strings.EqualFold(s, e.ExternalID) })
 }
 
 // entityLabel names an entity with its ATT&CK id: "PowerShell (T1059.001)",

@@ -53,7 +53,7 @@ func guardedSpans(text string, lex *extract.Lexicon) spans {
 			end += start
 		}
 		line := text[start:end]
-		if strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
+		if strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") || codeLine(line) {
 			s = append(s, extract.Span{Start: start, End: end})
 		} else {
 			s = append(s, pairs(line, start)...)
@@ -61,6 +61,46 @@ func guardedSpans(text string, lex *extract.Lexicon) spans {
 		start = end + 1
 	}
 	return s.normalise()
+}
+
+// codeSigns are bits of text that prose seldom holds and code, command
+// lines and rules often do.
+var codeSigns = []string{"=", "$", "{", "}", "/*", "*/", "();", "::", "&&", "||", "==", ">>"}
+
+// codeLine reports a line that looks like code or a command line: it
+// holds a code sign or a command-line flag.
+func codeLine(line string) bool {
+	for _, s := range codeSigns {
+		if strings.Contains(line, s) {
+			return true
+		}
+	}
+	return hasFlag(line)
+}
+
+// hasFlag reports a token such as -p, --verbose or /add (but not a path
+// such as /usr/bin).
+func hasFlag(line string) bool {
+	for f := range strings.FieldsSeq(line) {
+		var rest string
+		switch {
+		case strings.HasPrefix(f, "--"):
+			rest = f[2:]
+		case strings.HasPrefix(f, "-"):
+			rest = f[1:]
+		case strings.HasPrefix(f, "/"):
+			rest = f[1:]
+			if strings.Contains(rest, "/") {
+				continue
+			}
+		default:
+			continue
+		}
+		if rest != "" && isASCIILetter(rest[0]) {
+			return true
+		}
+	}
+	return false
 }
 
 // fencedCode returns the blocks between lines of ``` or ~~~.

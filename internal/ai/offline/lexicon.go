@@ -29,6 +29,15 @@ var attackID = regexp.MustCompile(`^(T\d{4}(\.\d{3})?|TA\d{4}|[SGCM]\d{4})$`)
 // LexiconTypes (revoked and deprecated ones excepted) and returns a
 // lexicon that finds them in text, with their ATT&CK ids.
 func BuildLexicon(ctx context.Context, st store.Store, v store.Viewer) (*extract.Lexicon, error) {
+	terms, err := lexiconTerms(ctx, st, v)
+	if err != nil {
+		return nil, err
+	}
+	return extract.NewLexicon(terms), nil
+}
+
+// lexiconTerms returns the terms of BuildLexicon.
+func lexiconTerms(ctx context.Context, st store.Store, v store.Viewer) ([]extract.Term, error) {
 	var terms []extract.Term
 	q := store.Query{Types: LexiconTypes, Limit: 1000}
 	for {
@@ -44,7 +53,7 @@ func BuildLexicon(ctx context.Context, st store.Store, v store.Viewer) (*extract
 		}
 		q.Cursor = page.Next
 	}
-	return extract.NewLexicon(terms), nil
+	return terms, nil
 }
 
 // termsOf returns a term per name and alias of o, none when it is

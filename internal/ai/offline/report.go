@@ -70,6 +70,9 @@ func report(t ai.Task, a *analysis) *answer {
 			ans.list(items)
 		}
 	}
+	if t.Audience == ai.Strategic {
+		links = withoutIndicators(objs, links)
+	}
 	reportLinks(ans, objs, links)
 	if t.Audience != ai.Strategic {
 		reportIndicators(ans, byType, a.found.Indicators)
@@ -113,6 +116,23 @@ func factLine(f ai.Fact) string {
 		s += ": " + d
 	}
 	return s
+}
+
+// withoutIndicators drops the links that have an indicator or an
+// observable at either end.
+func withoutIndicators(objs []ai.Fact, links []ai.Link) []ai.Link {
+	typ := map[stix.ID]string{}
+	for _, o := range objs {
+		typ[o.ID] = o.Type
+	}
+	ioc := func(id stix.ID) bool { return typ[id] == "indicator" || stix.IsObservable(typ[id]) }
+	var out []ai.Link
+	for _, l := range links {
+		if !ioc(l.Source) && !ioc(l.Target) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // reportLinks lists the relationships as sentences.

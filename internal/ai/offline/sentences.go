@@ -113,9 +113,10 @@ func appendLine(out []sentence, text string, s, e, line int, heading, item bool)
 	return out
 }
 
-// looksLikeHeading reports a short line that ends without punctuation.
+// looksLikeHeading reports a short line that ends without punctuation
+// and holds nothing like a path, an address or a command.
 func looksLikeHeading(l string) bool {
-	if l == "" || strings.ContainsAny(l[len(l)-1:], ".!?:;,)\"") {
+	if l == "" || strings.ContainsAny(l[len(l)-1:], ".!?:;,)\"") || strings.ContainsAny(l, `\/:[]=@%.`) {
 		return false
 	}
 	return len(strings.Fields(l)) <= 10 && len(l) < 90

@@ -192,8 +192,8 @@ func (sp *speller) spacing(i int) {
 	}
 }
 
-// alignedLine reports whether the line holding off is indented or holds
-// a run of three spaces or a tab.
+// alignedLine reports whether the line holding off is indented, a table
+// row, or holds a run of three spaces or a tab.
 func (sp *speller) alignedLine(off int) bool {
 	s := strings.LastIndexByte(sp.text[:off], '\n') + 1
 	e := strings.IndexByte(sp.text[off:], '\n')
@@ -203,7 +203,8 @@ func (sp *speller) alignedLine(off int) bool {
 		e += off
 	}
 	line := sp.text[s:e]
-	return strings.HasPrefix(line, " ") || strings.Contains(line, "   ") || strings.Contains(line, "\t")
+	return strings.HasPrefix(line, " ") || strings.HasPrefix(line, "|") ||
+		strings.Contains(line, "   ") || strings.Contains(line, "\t")
 }
 
 // capital capitalises a common word that begins a sentence, and the
@@ -215,13 +216,27 @@ func (sp *speller) capital(i int) {
 		return
 	}
 	if w == "i" {
-		sp.edit(t.cs, t.cs+1, "I", WhyCapital)
+		if sp.prosePronoun(i) {
+			sp.edit(t.cs, t.cs+1, "I", WhyCapital)
+		}
 		return
 	}
-	if !isCommonWord(w) || !sp.sentenceStart(i) || strings.HasSuffix(sp.text[t.start:t.end], ":") {
+	if !isCommonWord(w) || !sp.sentenceStart(i) || strings.HasSuffix(sp.text[t.start:t.end], ":") || sp.alignedLine(t.start) {
 		return
 	}
 	sp.edit(t.cs, t.ce, strings.ToUpper(w[:1])+w[1:], WhyCapital)
+}
+
+// prosePronoun reports whether the "i" at token i sits between two plain
+// words of prose on one line, the next in lower case ("then i went"),
+// and not in code ("Dim i As Integer", "Next i").
+func (sp *speller) prosePronoun(i int) bool {
+	if i == 0 || i+1 >= len(sp.toks) {
+		return false
+	}
+	prev, next := sp.word(i-1), sp.word(i+1)
+	sameLine := !strings.Contains(sp.text[sp.toks[i-1].end:sp.toks[i+1].start], "\n")
+	return sameLine && prev != "" && next != "" && isLowerWord(next) && isCommonWord(next) && isWord(prev)
 }
 
 // sentenceStart reports whether token i begins the text or follows a
@@ -235,9 +250,13 @@ func (sp *speller) sentenceStart(i int) bool {
 	if prev == "" || !strings.ContainsAny(prev[len(prev)-1:], ".!?") || sp.guarded.overlaps(p.start, p.end) {
 		return false
 	}
+	if gap := sp.text[p.end:sp.toks[i].start]; strings.Count(gap, "\n") == 1 {
+		return false // a line broken inside a paragraph
+	}
 	core := strings.ToLower(strings.TrimRight(prev, ".!?"))
-	core = strings.TrimLeft(core, `"'([`)
-	return utf8.RuneCountInString(core) > 1 && !abbreviations[core] && core != "etc"
+	core = strings.TrimLeft(core, `"'([“‘`)
+	// One letter, an abbreviation or an initialism (E.K.P.) is no sentence end.
+	return utf8.RuneCountInString(core) > 1 && !abbreviations[core] && core != "etc" && !strings.Contains(core, ".")
 }
 
 // apply makes the edits that do not overlap an earlier one.
