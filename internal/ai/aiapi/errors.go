@@ -99,7 +99,7 @@ func providerProblem(label string, e *llm.Error) *Problem {
 	case llm.KindContextTooLong:
 		p.Message = who + " found the input longer than the model's context."
 	case llm.KindProtocol:
-		p.Message = who + " sent an answer that was cut off or malformed."
+		p.Message = who + " broke off its answer or sent a malformed one."
 	default:
 		p.Message = who + " failed to answer."
 	}
