@@ -69,10 +69,10 @@ func TestSplitTextNeverCutsARune(t *testing.T) {
 
 func TestPlanBudget(t *testing.T) {
 	cases := []struct {
-		name                     string
-		op                       Operation
+		name                      string
+		op                        Operation
 		window, maxTokens, prompt int
-		want                     Budget
+		want                      Budget
 	}{
 		{"a summary gets a quarter of the window", Summarize, 4096, 2000, 500, Budget{Window: 4096, Prompt: 500, Answer: 1024, Content: 2508}},
 		{"a small max tokens bounds a summary", Summarize, 4096, 100, 500, Budget{Window: 4096, Prompt: 500, Answer: 100, Content: 3432}},
