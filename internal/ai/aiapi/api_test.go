@@ -18,13 +18,15 @@ import (
 )
 
 // viewerAuth lets each request pick its viewer with the X-Test-User header
-// (admin, ana, bob, reader); none means admin.
+// (ana, ana-lowered, bob, reader); none means the local admin.
 type viewerAuth struct{}
 
 var viewers = map[string]store.Viewer{
 	"ana":    {Name: "ana", Clearance: 4, Role: store.RoleAnalyst},
 	"bob":    {Name: "bob", Clearance: 1, Role: store.RoleAnalyst},
 	"reader": {Name: "reader", Clearance: 4, Role: store.RoleViewer},
+	// ana-lowered is ana after her clearance was lowered to GREEN.
+	"ana-lowered": {Name: "ana", Clearance: 1, Role: store.RoleAnalyst},
 }
 
 func (viewerAuth) Viewer(r *http.Request) (store.Viewer, error) {
