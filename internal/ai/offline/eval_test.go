@@ -16,4 +16,11 @@ func TestEvaluateOnRealReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log("\n" + out.String())
+	sets := strings.Count(out.String(), "fix-spelling: ")
+	if sets == 0 {
+		t.Fatal("no data set was evaluated")
+	}
+	if clean := strings.Count(out.String(), "edits touching an indicator or id: 0 ("); clean != sets {
+		t.Errorf("fix-spelling touched an indicator or id in %d of %d data sets", sets-clean, sets)
+	}
 }

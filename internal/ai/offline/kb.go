@@ -20,8 +20,10 @@ type kb struct {
 }
 
 // object returns the stored object an entity names: by STIX id when the
-// lexicon gave one, else by ATT&CK id. It returns nil when the knowledge
-// base has no such object visible to the viewer.
+// lexicon gave one, by external id for a vulnerability (CVE). It returns
+// nil when the knowledge base has no such object visible to the viewer.
+// An ATT&CK id that the lexicon did not resolve is not looked up again:
+// the lexicon holds every visible technique and tactic with its id.
 func (k kb) object(ctx context.Context, e extract.Entity) (*store.Stored, error) {
 	if e.ID != "" {
 		o, err := k.st.Get(ctx, k.v, stix.ID(e.ID))
@@ -33,7 +35,7 @@ func (k kb) object(ctx context.Context, e extract.Entity) (*store.Stored, error)
 		}
 		return o, nil
 	}
-	if e.ExternalID == "" {
+	if e.ExternalID == "" || e.Kind != "vulnerability" {
 		return nil, nil
 	}
 	return k.byExternalID(ctx, e.ExternalID, e.Kind)
