@@ -11,8 +11,21 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// apt1Report is the report of testdata/apt1.json.
-const apt1Report = "report--e33ffe07-2f4c-48d8-b0af-ee2619d765cf"
+// Reports of the test bundles.
+const (
+	apt1Report = "report--e33ffe07-2f4c-48d8-b0af-ee2619d765cf"
+	xssReport  = "report--6a0f3b7e-2c1d-4e8f-9a5b-3d7c1e0f2a94"
+)
+
+// testdataPath is the absolute path of a testdata file, for uploads.
+func testdataPath(t *testing.T, name string) string {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
 
 // bundleSize counts the objects of a bundle in testdata.
 func bundleSize(t *testing.T, name string) int {
@@ -28,10 +41,7 @@ func bundleSize(t *testing.T, name string) int {
 // the summary.
 func importFile(t *testing.T, ctx context.Context, base, name string) {
 	t.Helper()
-	abs, err := filepath.Abs(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	abs := testdataPath(t, name)
 	do(t, ctx, "import "+name,
 		chromedp.Navigate(base+"/import"),
 		chromedp.SetUploadFiles(chromedp.ID("import-file"), []string{abs}),

@@ -27,6 +27,7 @@ type objectData struct {
 	Related       []store.Related
 	CanWrite      bool
 	AIAssisted    bool // the object carries AI-written text not yet reviewed
+	AIApplied     bool // the object carries AI-written text, reviewed or not, that can be restored
 }
 
 // editable is a text the user may improve with Ask AI.
@@ -50,8 +51,8 @@ func (p *Pages) object(w http.ResponseWriter, r *http.Request, v store.Viewer) e
 	if err != nil {
 		return err
 	}
-	d := objectData{Object: o, Container: stix.IsContainer(o.Type), Props: props(o.Raw), CanWrite: v.CanWrite(),
-		AIAssisted: aiAssisted(o.Raw)}
+	d := objectData{Object: o, Container: stix.IsContainer(o.Type), Props: props(o.Raw), CanWrite: v.CanWrite()}
+	d.AIApplied, d.AIAssisted = aiMark(o.Raw)
 	if d.Document, err = p.Store.GetDocument(ctx, v, id); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -198,13 +199,17 @@ func propText(v json.RawMessage) string {
 	return buf.String()
 }
 
-// aiAssisted reports whether the object carries text written with Ask AI
-// that nobody has reviewed yet.
-func aiAssisted(raw []byte) bool {
+// aiMark reads the object's x_tipster_ai_assisted property: applied when
+// it carries text written with Ask AI, unreviewed when nobody has reviewed
+// that text yet.
+func aiMark(raw []byte) (applied, unreviewed bool) {
 	var m struct {
 		Assisted *struct {
 			Reviewed bool `json:"reviewed"`
 		} `json:"x_tipster_ai_assisted"`
 	}
-	return json.Unmarshal(raw, &m) == nil && m.Assisted != nil && !m.Assisted.Reviewed
+	if json.Unmarshal(raw, &m) != nil || m.Assisted == nil {
+		return false, false
+	}
+	return true, !m.Assisted.Reviewed
 }

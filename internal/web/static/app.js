@@ -8,7 +8,8 @@
 
   // api sends a request to the JSON API with the session's CSRF token.
   function api(method, path, body, extra) {
-    const opts = Object.assign({ method, headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" }, extra || {});
+    const opts = Object.assign({ method, credentials: "same-origin" }, extra || {});
+    opts.headers = Object.assign({ "X-CSRF-Token": csrf() }, (extra || {}).headers);
     if (body !== undefined && !(body instanceof FormData) && !(body instanceof Blob)) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);

@@ -39,6 +39,15 @@
     onEvent(name, parsed);
   }
 
+  // problem reads an Ask AI error body: {"error": {message, offline_available}}.
+  async function problem(res) {
+    try {
+      const j = await res.clone().json();
+      if (j && j.error && j.error.message) return j.error;
+    } catch (e) { /* not JSON */ }
+    return { message: await apiError(res) };
+  }
+
   // deltaText is the text of a delta event, whichever field carries it.
   const deltaText = (d) => (typeof d === "string" ? d : d.text || d.delta || d.content || "");
 
@@ -84,7 +93,7 @@
       try {
         const res = await api("POST", "/api/v1/ai/" + this.req.op, body,
           { signal: this.ctrl.signal, headers: { Accept: "text/event-stream" } });
-        if (!res.ok) return this.failed({ message: await apiError(res) });
+        if (!res.ok) return this.failed(await problem(res));
         let finished = false;
         await readEvents(res.body, (name, data) => {
           if (name === "delta") this.append(deltaText(data));
@@ -176,20 +185,14 @@
       showBadge();
       this.state.className = "ai-state";
       this.state.textContent = mode === "insert" ? "Inserted." : "Replaced. The previous text is kept.";
-      this.setButtons([["Restore previous text", () => this.restore(target, box), "primary"], ["Close", () => this.root.remove()]]);
+      this.setButtons([["Restore previous text", () => this.restore(), "primary"], ["Close", () => this.root.remove()]]);
     }
 
-    async restore(target, box) {
-      const res = await api("POST", "/api/v1/objects/" + this.req.id + "/ai-restore", {});
-      if (!res.ok) {
-        this.state.className = "ai-state failed";
-        this.state.textContent = "Not restored: " + (await apiError(res));
-        return;
-      }
-      const prov = await res.json().catch(() => ({}));
-      if (box && typeof prov.previous_text === "string") box.textContent = prov.previous_text;
-      this.state.textContent = "Restored the previous text.";
-      this.setButtons([["Close", () => this.root.remove()]]);
+    async restore() {
+      const msg = await restoreObject(this.req.id);
+      this.state.className = msg ? "ai-state failed" : "ai-state";
+      this.state.textContent = msg || "Restored the previous text.";
+      if (!msg) this.setButtons([["Close", () => this.root.remove()]]);
     }
   }
 
@@ -197,6 +200,25 @@
     const names = { "fix-spelling": "Fix spelling", shorter: "Shorter", longer: "Longer", "change-tone": "Change tone",
       summarize: "Summarize", explain: "Explain", report: "Generate report" };
     return names[req.op] + (req.body.audience ? " (" + req.body.audience + ")" : "");
+  }
+
+  // restoreObject puts back the text the latest AI text replaced, and
+  // returns "" or why it could not.
+  async function restoreObject(id) {
+    const res = await api("POST", "/api/v1/objects/" + id + "/ai-restore", {});
+    if (!res.ok) return "Not restored: " + (await apiError(res));
+    const prov = await res.json().catch(() => ({}));
+    const box = document.querySelector('.editable[data-field="' + prov.field + '"] [data-ai-text]');
+    if (box && typeof prov.previous_text === "string") box.textContent = prov.previous_text;
+    document.querySelectorAll("[data-ai-badge], [data-ai-review], [data-ai-restore]").forEach((e) => e.remove());
+    return "";
+  }
+
+  function setupRestore(btn) {
+    btn.addEventListener("click", async () => {
+      const msg = await restoreObject(btn.dataset.aiRestore);
+      if (msg) btn.textContent = msg;
+    });
   }
 
   // showBadge marks the page's object as AI-assisted, with the button
@@ -278,5 +300,6 @@
     document.querySelectorAll(".ask-ai").forEach(setupMenu);
     document.querySelectorAll(".generate-report").forEach(setupReport);
     document.querySelectorAll("[data-ai-review]").forEach(setupReview);
+    document.querySelectorAll("[data-ai-restore]").forEach(setupRestore);
   });
 })();
