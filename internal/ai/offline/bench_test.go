@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tipster-cti/tipster/internal/ai"
+	"github.com/tipster-cti/tipster/internal/store"
 )
 
 // twentyPages is the three TRAM reports end to end: about 75 KB of
@@ -40,13 +41,14 @@ func BenchmarkRun20Pages(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			tc.task.Content = text
 			tc.task.Format = ai.Markdown
-			if _, err := e.Run(admin, tc.task, nil); err != nil {
+			tc.task.Viewer = store.LocalAdmin
+			if _, err := e.Run(ctx, tc.task, nil); err != nil {
 				b.Fatal(err)
 			}
 			b.SetBytes(int64(len(text)))
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := e.Run(admin, tc.task, nil); err != nil {
+				if _, err := e.Run(ctx, tc.task, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -59,7 +61,7 @@ func BenchmarkRun20Pages(b *testing.B) {
 func BenchmarkBuildLexicon(b *testing.B) {
 	st := testKB(b)
 	for b.Loop() {
-		if _, err := BuildLexicon(admin, st, viewerFrom(admin)); err != nil {
+		if _, err := BuildLexicon(ctx, st, store.LocalAdmin); err != nil {
 			b.Fatal(err)
 		}
 	}

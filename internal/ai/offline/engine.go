@@ -7,7 +7,6 @@ import (
 
 	"github.com/tipster-cti/tipster/internal/ai"
 	"github.com/tipster-cti/tipster/internal/extract"
-	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
 )
 
@@ -36,31 +35,12 @@ func (e *Engine) Model() string { return "" }
 // Local returns true: nothing leaves the machine.
 func (e *Engine) Local() bool { return true }
 
-// viewerKey carries the viewer in a context.
-type viewerKey struct{}
-
-// WithViewer returns a context that makes the engine read the knowledge
-// base as v. The ai.Task carries no viewer, so the caller that runs a
-// task must say who it is for this way.
-func WithViewer(ctx context.Context, v store.Viewer) context.Context {
-	return context.WithValue(ctx, viewerKey{}, v)
-}
-
-// anonymous is the reader used when the context names no viewer: it sees
-// only TLP:CLEAR content, so nothing restricted can leak into an answer.
-var anonymous = store.Viewer{Name: "offline engine (no viewer given)", Clearance: stix.TLPClear, Role: store.RoleViewer}
-
-func viewerFrom(ctx context.Context) store.Viewer {
-	if v, ok := ctx.Value(viewerKey{}).(store.Viewer); ok {
-		return v
-	}
-	return anonymous
-}
-
 // Run answers the task and gives the answer to emit paragraph by
-// paragraph. The knowledge base is read as the viewer of WithViewer.
+// paragraph. The knowledge base is read as t.Viewer; the zero Viewer
+// reads only TLP:CLEAR content, so a caller that forgets to set it leaks
+// nothing.
 func (e *Engine) Run(ctx context.Context, t ai.Task, emit func(ai.Delta) error) (ai.Result, error) {
-	ans, err := e.work(ctx, viewerFrom(ctx), t)
+	ans, err := e.work(ctx, t.Viewer, t)
 	if err != nil {
 		return ai.Result{}, err
 	}

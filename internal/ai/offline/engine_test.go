@@ -9,6 +9,8 @@ import (
 	"github.com/tipster-cti/tipster/internal/extract"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
+	"github.com/tipster-cti/tipster/internal/store/sqlite"
+	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
 // icsText names ATT&CK for ICS objects of the test knowledge base and
@@ -24,11 +26,12 @@ const (
 	t0866ID    = "attack-pattern--85a45294-08f1-4539-bf00-7da08aa7b0ee"
 )
 
-var admin = WithViewer(context.Background(), store.LocalAdmin)
+var ctx = context.Background()
 
 func run(t *testing.T, e *Engine, task ai.Task) string {
 	t.Helper()
-	r, err := e.Run(admin, task, nil)
+	task.Viewer = store.LocalAdmin
+	r, err := e.Run(ctx, task, nil)
 	if err != nil {
 		t.Fatalf("Run(%s %s): %v", task.Operation, task.Audience, err)
 	}
@@ -129,7 +132,7 @@ func TestShorterKeepsAboutHalfAndTheSentencesThatNameThings(t *testing.T) {
 func TestRunStreamsTheAnswerItReturns(t *testing.T) {
 	e := New(testKB(t))
 	var streamed strings.Builder
-	r, err := e.Run(admin, ai.Task{Operation: ai.Summarize, Content: icsText, Format: ai.Markdown}, func(d ai.Delta) error {
+	r, err := e.Run(ctx, ai.Task{Operation: ai.Summarize, Content: icsText, Format: ai.Markdown, Viewer: store.LocalAdmin}, func(d ai.Delta) error {
 		streamed.WriteString(d.Text)
 		return nil
 	})
@@ -143,7 +146,7 @@ func TestRunStreamsTheAnswerItReturns(t *testing.T) {
 
 func TestEmptyTextIsABadRequest(t *testing.T) {
 	e := New(testKB(t))
-	_, err := e.Run(admin, ai.Task{Operation: ai.Summarize, Content: "  "}, nil)
+	_, err := e.Run(ctx, ai.Task{Operation: ai.Summarize, Content: "  "}, nil)
 	if err == nil || !strings.Contains(err.Error(), "no text") {
 		t.Errorf("Run on empty text: err = %v, want a bad request", err)
 	}
@@ -206,8 +209,35 @@ func TestReportFromContainerFacts(t *testing.T) {
 	}
 }
 
-func TestWithoutAViewerOnlyClearContentIsRead(t *testing.T) {
-	if viewerFrom(context.Background()).Clearance != stix.TLPClear {
-		t.Errorf("default viewer clearance = %v, want TLP:CLEAR", viewerFrom(context.Background()).Clearance)
+func TestKnowledgeBaseIsReadAsTheTasksViewer(t *testing.T) {
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.ImportJSON(t, st, `{"type":"malware","spec_version":"2.1","id":"malware--0a3f8c8e-3a55-4e43-9f53-2c4f0a1b0003",`+
+		`"created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"Redloader","is_family":true,`+
+		`"description":"Redloader is known only to the few.",`+
+		`"object_marking_refs":["`+string(stix.TLPRed.MarkingID())+`"]}`)
+	e := New(st)
+	tests := []struct {
+		name   string
+		viewer store.Viewer
+		want   bool
+	}{
+		{"a viewer cleared for TLP:RED reads the red object", store.LocalAdmin, true},
+		{"a viewer cleared for TLP:GREEN does not", store.Viewer{Name: "g", Clearance: stix.TLPGreen, Role: store.RoleAnalyst}, false},
+		{"the zero viewer reads only TLP:CLEAR", store.Viewer{}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := e.Run(ctx, ai.Task{Operation: ai.Explain, Content: "Redloader was seen.", Viewer: tc.viewer}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(r.Text, "known only to the few"); got != tc.want {
+				t.Errorf("answer holds the red description: %v, want %v:\n%s", got, tc.want, r.Text)
+			}
+		})
 	}
 }

@@ -1,7 +1,6 @@
 package offline
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 )
 
 func TestLexiconCacheRebuildsWhenNamedObjectsChange(t *testing.T) {
-	ctx := context.Background()
+
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +41,7 @@ func TestLexiconCacheRebuildsWhenNamedObjectsChange(t *testing.T) {
 }
 
 func TestLexiconCacheRebuildsWhenTooOld(t *testing.T) {
-	ctx := context.Background()
+
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
