@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,9 @@ import (
 	"github.com/tipster-cti/tipster/internal/api"
 	"github.com/tipster-cti/tipster/internal/auth"
 	"github.com/tipster-cti/tipster/internal/config"
+	"github.com/tipster-cti/tipster/internal/stix"
+	"github.com/tipster-cti/tipster/internal/store"
+	"github.com/tipster-cti/tipster/internal/store/storetest"
 	"github.com/tipster-cti/tipster/internal/web"
 )
 
@@ -42,7 +46,10 @@ func tokenUser(t *testing.T, env map[string]string, token string) (*auth.User, e
 }
 
 func TestUserAddPrintsTheTokenOnceOnItsOwnLine(t *testing.T) {
-	env := map[string]string{"APP__DATA_DIR": t.TempDir()}
+	forEachBackend(t, testUserAdd)
+}
+
+func testUserAdd(t *testing.T, env map[string]string) {
 	code, out, errOut := run(t, env, "user", "add", "Alice@Example.org", "--role", "viewer", "--clearance", "TLP:GREEN")
 	if code != 0 {
 		t.Fatalf("user add exited %d: %s", code, errOut)
@@ -71,7 +78,10 @@ func TestUserAddPrintsTheTokenOnceOnItsOwnLine(t *testing.T) {
 }
 
 func TestUserPasswordsAndTokensFromTheCommandLine(t *testing.T) {
-	env := map[string]string{"APP__DATA_DIR": t.TempDir()}
+	forEachBackend(t, testUserPasswordsAndTokens)
+}
+
+func testUserPasswordsAndTokens(t *testing.T, env map[string]string) {
 	if code, _, errOut := runIn(t, env, "a passphrase long enough\n", "user", "add", "bob@example.org",
 		"--role", "analyst", "--clearance", "amber", "--password-stdin"); code != 0 {
 		t.Fatalf("add exited %d: %s", code, errOut)
@@ -126,7 +136,10 @@ func newTestApp(t *testing.T, env map[string]string, demo bool) *app {
 }
 
 func TestDemoPrintsAGeneratedPasswordOnceAndItLogsIn(t *testing.T) {
-	env := map[string]string{"APP__DATA_DIR": t.TempDir()}
+	forEachBackend(t, testDemoPassword)
+}
+
+func testDemoPassword(t *testing.T, env map[string]string) {
 	a := newTestApp(t, env, true)
 	if err := setupAuth(context.Background(), a); err != nil {
 		t.Fatal(err)
@@ -174,5 +187,74 @@ func TestAdminTokenFromTheEnvironmentWorks(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer "+token)
 	if v, err := a.API.Auth.Viewer(r); err != nil || v.Name != "ops@example.org" || !v.IsAdmin() {
 		t.Errorf("APP__ADMIN__TOKEN: %v %v", v, err)
+	}
+}
+
+func TestAccessControlOnEachBackend(t *testing.T) {
+	forEachBackend(t, testAccessControl)
+}
+
+// testAccessControl runs the server's access control over each store:
+// rate limit, session and CSRF, token expiry and revocation, and the audit
+// log's clearance filter, all kept in the database.
+func testAccessControl(t *testing.T, env map[string]string) {
+	ctx := context.Background()
+	env["APP__ADMIN__PASSWORD"] = "correct horse battery staple"
+	a := newTestApp(t, env, false)
+	if err := setupAuth(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	svc := authService(a)
+	storetest.LoadClearanceFixture(t, a.Store)
+	u, token, err := svc.CreateUser(ctx, auth.CLI, auth.NewUser{Email: "Green@Example.org", Role: store.RoleAnalyst,
+		Clearance: stix.TLPGreen, Password: "another long passphrase"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range auth.DefaultLimit.PerEmail {
+		if _, err := svc.Login(ctx, "green@example.org", fmt.Sprint("guess ", i), "192.0.2.4", ""); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	var rl *auth.RateLimitError
+	if _, err := svc.Login(ctx, "GREEN@example.org", "another long passphrase", "192.0.2.5", ""); !errors.As(err, &rl) {
+		t.Errorf("login after %d failures: %v", auth.DefaultLimit.PerEmail, err)
+	}
+	l, err := svc.Login(ctx, "admin@tipster.local", "correct horse battery staple", "192.0.2.6", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := httptest.NewRequest("POST", "/api/v1/bundles", strings.NewReader("{}"))
+	post.AddCookie(&http.Cookie{Name: auth.CookieName, Value: l.SessionID})
+	if _, err := svc.Authenticate(post); !errors.Is(err, auth.ErrCSRF) {
+		t.Errorf("a session POST without CSRF token: %v", err)
+	}
+	post.Header.Set(auth.CSRFHeader, l.CSRF)
+	if id, err := svc.Authenticate(post); err != nil || id.User.Email != "admin@tipster.local" {
+		t.Errorf("a session POST with the CSRF token: %v %v", id, err)
+	}
+	if got, err := svc.TokenUser(ctx, token); err != nil || got.ID != u.ID {
+		t.Errorf("the new user's token: %v %v", got, err)
+	}
+	tokens, _ := svc.Tokens(ctx, u.ID)
+	if err := svc.RevokeToken(ctx, auth.CLI, u.ID, tokens[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.TokenUser(ctx, token); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Errorf("a revoked token: %v", err)
+	}
+	audited := svc.AuditedStore(a.Store)
+	for _, id := range []stix.ID{storetest.FixtureRed, storetest.FixtureGreen} {
+		if _, err := audited.Get(auth.WithRequest(ctx, auth.Actor{Name: "admin@tipster.local"}, id), store.LocalAdmin, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := svc.AuditLog(ctx, u.Viewer(), auth.AuditQuery{Action: auth.ActionExport})
+	if err != nil || len(entries) != 1 || entries[0].ObjectID != storetest.FixtureGreen {
+		t.Errorf("a TLP:GREEN reader's exports in the audit log: %+v %v", entries, err)
+	}
+	all, err := svc.AuditLog(ctx, store.LocalAdmin, auth.AuditQuery{})
+	if err != nil || len(all) < 10 || all[0].Action != auth.ActionExport {
+		t.Errorf("the whole audit log: %d entries, %v", len(all), err)
 	}
 }
