@@ -8,7 +8,8 @@ import (
 )
 
 // Repository keeps access-control state in a database. The SQLite and
-// PostgreSQL backends implement it; authtest.Run is its conformance suite.
+// PostgreSQL stores implement it (their Auth method); the tests of
+// internal/cli run the same scenario over both.
 type Repository interface {
 	Users
 	Tokens
