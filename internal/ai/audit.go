@@ -138,6 +138,12 @@ func scanEntry(s scanner) (Entry, error) {
 	return e, nil
 }
 
+// Audit lists audit entries, newest first; callers filter them with
+// Visible before showing them.
+func (s *Service) Audit(ctx context.Context, q AuditQuery) ([]Entry, error) {
+	return s.audit.List(ctx, q)
+}
+
 // Visible returns the entries viewer v may read: admins every entry,
 // others their own; in both cases only entries whose objects v may still
 // see, and without content above v's clearance.
