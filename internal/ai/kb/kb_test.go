@@ -1,0 +1,5 @@
+package kb
+
+import "context"
+
+var ctx = context.Background()

@@ -1,0 +1,200 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/tipster-cti/tipster/internal/ai/kb/index"
+	"github.com/tipster-cti/tipster/internal/extract"
+	"github.com/tipster-cti/tipster/internal/stix"
+	"github.com/tipster-cti/tipster/internal/store"
+)
+
+// Retrieval sizes: passages each of the text and vector searches returns,
+// and the objects a retrieval keeps by default.
+const (
+	searchDepth  = 50
+	DefaultLimit = 10
+)
+
+// Retriever finds what the knowledge base holds about a question, by text,
+// by vector similarity and through the graph, and fuses the three.
+type Retriever struct {
+	Store store.Store
+	Index *index.Index
+	// Lexicon returns the names and aliases v may read; nil finds only
+	// ATT&CK ids in questions.
+	Lexicon func(ctx context.Context, v store.Viewer) (*extract.Lexicon, error)
+	// Embed, when set, embeds a question with Model; without it retrieval
+	// runs on text and graph alone.
+	Embed func(ctx context.Context, text string) ([]float32, error)
+	Model string
+}
+
+// Query is one question to retrieve for.
+type Query struct {
+	Question string
+	// Context holds the earlier questions of a conversation and
+	// ContextIDs the ids their answers cited: the entities they name
+	// are followed too, with less weight.
+	Context    []string
+	ContextIDs []stix.ID
+	Limit      int // objects kept, default DefaultLimit
+}
+
+// Hit is one retrieved object with the passages that support it.
+type Hit struct {
+	Object   *store.Stored
+	Score    float64
+	Via      []string // "text", "vector", "graph"
+	Passages []index.Passage
+	Links    []Link
+}
+
+// Retrieval is what a question found.
+type Retrieval struct {
+	Hits  []Hit
+	Named []stix.ID // entities the question names
+	// Relevant is false when the knowledge base does not know: nothing
+	// is named and no passage holds most of the question's rare words,
+	// or the question names something no passage mentions.
+	Relevant bool
+	Coverage float64  // share of the question's word weight the best passage holds
+	Unknown  []string // words written as names that no passage holds
+}
+
+// Retrieve runs the three retrievals for v and fuses them. Every object
+// returned is visible to v: the index filters by level before ranking,
+// the graph reads through the store as v, and every hit is read again as v.
+func (r *Retriever) Retrieve(ctx context.Context, v store.Viewer, q Query) (*Retrieval, error) {
+	if q.Limit <= 0 {
+		q.Limit = DefaultLimit
+	}
+	terms, want := contentTerms(q.Question), intent(q.Question)
+	named, err := r.named(ctx, v, q.Question)
+	if err != nil {
+		return nil, err
+	}
+	seeds := make([]seed, 0, len(named))
+	for _, id := range named {
+		seeds = append(seeds, seed{id, 1})
+	}
+	ctxSeeds, err := r.contextSeeds(ctx, v, q)
+	if err != nil {
+		return nil, err
+	}
+	seeds = append(seeds, ctxSeeds...)
+	if len(seeds) > maxSeeds {
+		seeds = seeds[:maxSeeds]
+	}
+	text, err := r.Index.SearchText(ctx, int(v.Clearance), terms, searchDepth)
+	if err != nil {
+		return nil, err
+	}
+	vec, err := r.vectorSearch(ctx, v, q.Question)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := walk(ctx, r.Store, v, seeds, want)
+	if err != nil {
+		return nil, err
+	}
+	f := &fusion{st: r.Store, ix: r.Index, v: v, want: want, named: named}
+	hits, err := f.fuse(ctx, text, vec, nodes, q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	ret := &Retrieval{Hits: hits, Named: named}
+	if err := r.judge(ctx, ret, q.Question, terms, text); err != nil {
+		return nil, err
+	}
+	return ret, nil
+}
+
+// attackIDPattern matches ATT&CK ids written in a question.
+var attackIDPattern = regexp.MustCompile(`\b(T\d{4}(\.\d{3})?|TA\d{4}|[SGCM]\d{4}|CVE-\d{4}-\d{4,})\b`)
+
+// named returns the visible entities a question names: lexicon names and
+// aliases, and ATT&CK or CVE ids.
+func (r *Retriever) named(ctx context.Context, v store.Viewer, question string) ([]stix.ID, error) {
+	var lex *extract.Lexicon
+	if r.Lexicon != nil {
+		var err error
+		if lex, err = r.Lexicon(ctx, v); err != nil {
+			return nil, fmt.Errorf("kb: lexicon: %w", err)
+		}
+	}
+	var out []stix.ID
+	seen := map[stix.ID]bool{}
+	keep := func(id stix.ID) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, e := range lex.Entities(question) {
+		keep(stix.ID(e.ID))
+	}
+	for _, ext := range attackIDPattern.FindAllString(question, 8) {
+		page, err := r.Store.Search(ctx, v, store.Query{ExternalID: ext, Limit: 3})
+		if err != nil {
+			return nil, fmt.Errorf("kb: resolve %s: %w", ext, err)
+		}
+		for _, o := range page.Objects {
+			keep(o.ID)
+		}
+	}
+	return out, nil
+}
+
+// contextSeeds are the entities of a conversation's earlier turns.
+func (r *Retriever) contextSeeds(ctx context.Context, v store.Viewer, q Query) ([]seed, error) {
+	var out []seed
+	for i := len(q.Context) - 1; i >= 0 && len(out) < maxSeeds; i-- {
+		ids, err := r.named(ctx, v, q.Context[i])
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out = append(out, seed{id, 0.3})
+		}
+	}
+	for _, id := range q.ContextIDs {
+		out = append(out, seed{id, 0.3})
+	}
+	return out, nil
+}
+
+// vectorSearch finds the passages nearest the question, none without an
+// embedding model.
+func (r *Retriever) vectorSearch(ctx context.Context, v store.Viewer, question string) ([]index.Passage, error) {
+	if r.Embed == nil || r.Model == "" {
+		return nil, nil
+	}
+	qv, err := r.Embed(ctx, question)
+	if err != nil {
+		return nil, fmt.Errorf("kb: embed question: %w", err)
+	}
+	ps, err := r.Index.SearchVector(ctx, r.Model, int(v.Clearance), qv, searchDepth)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	texts, err := r.Index.Passages(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]index.Passage{}
+	for _, t := range texts {
+		byID[t.ID] = t
+	}
+	for i := range ps {
+		t := byID[ps[i].ID]
+		ps[i].Ord, ps[i].Text = t.Ord, t.Text
+	}
+	return ps, nil
+}
