@@ -94,7 +94,8 @@ func readFilters(p url.Values, defType string) filters {
 }
 
 // query turns the form's filters into a store query; dates are days, the
-// "before" day included.
+// "before" day included. A TLP filter matches the TLP 2.0 marking
+// definition only, so objects marked with the TLP 1.0 ones are not found.
 func (f filters) query() (store.Query, error) {
 	q := store.Query{Text: f.Q, Label: f.Label, Cursor: f.Cursor}
 	if f.Type != "" {
