@@ -2,8 +2,6 @@ package offline
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/tipster-cti/tipster/internal/ai"
@@ -75,7 +73,7 @@ func report(t ai.Task, a *analysis) *answer {
 	}
 	reportLinks(ans, objs, links)
 	if t.Audience != ai.Strategic {
-		reportIndicators(ans, byType, a.found.Indicators)
+		reportIndicators(ans, a.found.Indicators)
 	} else {
 		ans.notes = append(ans.notes, "Indicators are left out of a strategic report.")
 	}
@@ -161,25 +159,11 @@ func reportLinks(ans *answer, objs []ai.Fact, links []ai.Link) {
 	}
 }
 
-// reportIndicators writes the container's indicators and observables,
-// then the indicators found in its text.
-func reportIndicators(ans *answer, byType map[string][]ai.Fact, found []extract.Indicator) {
-	var rows [][]string
-	for _, o := range byType["indicator"] {
-		rows = append(rows, []string{"indicator", code(o.Name), code(string(o.ID))})
-	}
-	for _, typ := range slices.Sorted(maps.Keys(byType)) {
-		if !stix.IsObservable(typ) {
-			continue
-		}
-		for _, o := range byType[typ] {
-			rows = append(rows, []string{typ, code(o.Name), code(string(o.ID))})
-		}
-	}
-	if len(rows) > 0 {
-		ans.heading("Indicators and observables")
-		ans.table([]string{"type", "pattern or value", "STIX id"}, rows)
-	}
+// reportIndicators writes the indicators found in the container's text.
+// The container's stored indicators and observables are not listed here:
+// the Service appends its indicator table, built from the store, to every
+// container report.
+func reportIndicators(ans *answer, found []extract.Indicator) {
 	if len(found) > 0 {
 		ans.heading("Indicators in the text")
 		ans.table([]string{"type", "value", "seen", "notes"}, indicatorRows(found))
