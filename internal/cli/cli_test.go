@@ -175,3 +175,27 @@ func testServe(t *testing.T, settings map[string]string) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestMigrateCopiesSQLiteIntoPostgreSQL(t *testing.T) {
+	if os.Getenv(pgtest.EnvURL) == "" {
+		t.Skipf("PostgreSQL not available: %s is not set (scripts/test sets it)", pgtest.EnvURL)
+	}
+	dir := t.TempDir()
+	sqliteEnv := map[string]string{"APP__DATA_DIR": dir}
+	if code, _, errOut := run(t, sqliteEnv, "import", needData(t, "cti-documentation/poisonivy.json")); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	url := pgtest.Schema(t)
+	code, out, errOut := run(t, nil, "migrate", "--from", dir, "--to", url)
+	if code != 0 || !strings.Contains(out, "155 created") {
+		t.Fatalf("migrate exit %d:\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = run(t, map[string]string{"DATABASE__URL": url}, "search", "poison ivy")
+	if code != 0 || !strings.Contains(out, "Poison Ivy") {
+		t.Errorf("search in PostgreSQL after migrate:\n%s", out)
+	}
+	if code, _, errOut = run(t, nil, "migrate", "--from", filepath.Join(dir, "missing"), "--to", url); code == 0 ||
+		!strings.Contains(errOut, "no Tipster store") {
+		t.Errorf("a missing source must fail clearly: %d %s", code, errOut)
+	}
+}

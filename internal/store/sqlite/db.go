@@ -136,3 +136,13 @@ func (d *DB) seedMarkings(ctx context.Context) error {
 	_, err = imp.Commit(ctx)
 	return err
 }
+
+// OpenExisting opens the store in dir, failing when dir holds none rather
+// than creating an empty one (a typo in a source path must not look like
+// an empty knowledge base).
+func OpenExisting(ctx context.Context, dir string) (*DB, error) {
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+		return nil, fmt.Errorf("sqlite: no Tipster store in %s: %w", dir, err)
+	}
+	return Open(ctx, dir)
+}
