@@ -69,21 +69,23 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 	if im.done {
 		return stats, errors.New("postgres: import already finished")
 	}
-	for _, q := range levelSQL {
-		im.batch.Queue(q, im.touched).Fn = func(br pgx.BatchResults) error {
-			if _, err := br.Exec(); err != nil {
-				return fmt.Errorf("postgres: recompute levels: %w", err)
+	err := im.send(ctx, func(b *pgx.Batch) {
+		for _, q := range levelSQL {
+			b.Queue(q, im.touched).Fn = func(br pgx.BatchResults) error {
+				if _, err := br.Exec(); err != nil {
+					return fmt.Errorf("postgres: recompute levels: %w", err)
+				}
+				return nil
+			}
+		}
+		b.Queue(danglingSQL, im.touched).QueryRow(func(row pgx.Row) error {
+			if err := row.Scan(&stats.DanglingRefs); err != nil {
+				return fmt.Errorf("postgres: count dangling references: %w", err)
 			}
 			return nil
-		}
-	}
-	im.batch.Queue(danglingSQL, im.touched).QueryRow(func(row pgx.Row) error {
-		if err := row.Scan(&stats.DanglingRefs); err != nil {
-			return fmt.Errorf("postgres: count dangling references: %w", err)
-		}
-		return nil
+		})
 	})
-	if err := im.send(ctx); err != nil {
+	if err != nil {
 		im.Rollback()
 		return stats, err
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,7 +29,7 @@ func timeText(t time.Time) string {
 // batches.
 type importer struct {
 	tx      pgx.Tx
-	batch   *pgx.Batch         // writes not yet sent
+	rows    rows               // writes not yet sent
 	touched []string           // ids written, each once, in order
 	seen    map[string]bool    // the ids in touched
 	puts    int                // calls to Put so far
@@ -53,7 +52,7 @@ func (d *DB) Import(ctx context.Context) (store.Importer, error) {
 		tx.Rollback(context.Background())
 		return nil, fmt.Errorf("postgres: import lock: %w", err)
 	}
-	return &importer{tx: tx, batch: &pgx.Batch{}, seen: map[string]bool{}}, nil
+	return &importer{tx: tx, seen: map[string]bool{}}, nil
 }
 
 // ftsSQL returns the SQL of an object's index entry from the placeholders
@@ -66,39 +65,17 @@ func ftsSQL(id, name, aliases, body string) string {
 	coalesce((SELECT d.fts FROM documents d WHERE d.report_id = ` + id + `), '')`
 }
 
-var importSQL = map[string]string{
-	"upsert": `INSERT INTO objects (id, type, spec_version, created, modified, revoked, name, description,
-		aliases, confidence, created_by, published, raw, fts)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ` + ftsSQL("$1", "$14", "$15", "$16") + `)
-		ON CONFLICT (id) DO UPDATE SET spec_version = excluded.spec_version, created = excluded.created,
-		modified = excluded.modified, revoked = excluded.revoked, name = excluded.name,
-		description = excluded.description, aliases = excluded.aliases, confidence = excluded.confidence,
-		created_by = excluded.created_by, published = excluded.published, raw = excluded.raw, fts = excluded.fts`,
-	"delRefs":   `DELETE FROM refs WHERE source_id = $1`,
-	"delLabels": `DELETE FROM labels WHERE object_id = $1`,
-	"delExt":    `DELETE FROM external_ids WHERE object_id = $1`,
-	"refs": `INSERT INTO refs (source_id, prop, target_id)
-		SELECT $1, u.prop, u.target FROM unnest($2::text[], $3::text[]) AS u(prop, target)`,
-	"labels":  `INSERT INTO labels (object_id, label) SELECT $1, unnest($2::text[])`,
-	"ext":     `INSERT INTO external_ids (object_id, external_id) SELECT $1, unnest($2::text[])`,
-	"marking": `INSERT INTO markings (id, level) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET level = excluded.level`,
-}
-
-// queue adds a write about object id to the next round trip; its error, if
-// any, comes back from the next Put or from Commit.
-func (im *importer) queue(name string, id stix.ID, args ...any) {
-	im.batch.Queue(importSQL[name], args...).Fn = func(br pgx.BatchResults) error {
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("postgres: %s %s: %w", name, id, err)
-		}
+// send runs, in one round trip, the writes not yet sent and then the
+// statements that then queues (then may be nil).
+func (im *importer) send(ctx context.Context, then func(b *pgx.Batch)) error {
+	b := &pgx.Batch{}
+	im.rows.queue(b)
+	if then != nil {
+		then(b)
+	}
+	if b.Len() == 0 {
 		return nil
 	}
-}
-
-// send runs the queued statements in one round trip.
-func (im *importer) send(ctx context.Context) error {
-	b := im.batch
-	im.batch = &pgx.Batch{}
 	return im.tx.SendBatch(ctx, b).Close()
 }
 
@@ -126,48 +103,23 @@ func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, err
 			return store.Unchanged, nil
 		}
 	}
-	im.write(o, found)
-	if im.known != nil && len(im.batch.QueuedQueries) >= flushAfter {
-		if err := im.send(ctx); err != nil {
-			return 0, fmt.Errorf("postgres: put %s: %w", o.ID, err)
-		}
+	if err := im.write(ctx, o, found); err != nil {
+		return 0, fmt.Errorf("postgres: put %s: %w", o.ID, err)
 	}
 	return out, nil
 }
 
-// write queues the statements that store o and the rows derived from it:
-// references, labels, external ids, the index entry, and the level of a
-// TLP marking definition. replace drops the rows of the version it replaces.
-func (im *importer) write(o *stix.Object, replace bool) {
+// write buffers o; replace drops the rows of the version it replaces. The
+// buffer is sent when it already holds o (one statement may not write a
+// row twice) and, once stored versions are known, when it is full.
+func (im *importer) write(ctx context.Context, o *stix.Object, replace bool) error {
+	if im.rows.holds(o.ID) {
+		if err := im.send(ctx, nil); err != nil {
+			return err
+		}
+	}
+	im.rows.add(o, replace)
 	id := string(o.ID)
-	if replace {
-		for _, q := range []string{"delRefs", "delLabels", "delExt"} {
-			im.queue(q, o.ID, id)
-		}
-	}
-	aliases := strings.Join(o.Aliases, "\n")
-	im.queue("upsert", o.ID, id, o.Type, o.SpecVersion, timeText(o.Created), timeText(o.Modified),
-		o.Revoked, o.Name, o.Description, aliases, confidence(o), string(o.CreatedBy),
-		timeText(o.Published), o.Raw, indexText(o.Name, maxIndexedName), indexText(aliases, maxIndexedName),
-		indexText(o.Description, maxIndexedBody))
-	if len(o.Refs) > 0 {
-		props, targets := make([]string, len(o.Refs)), make([]string, len(o.Refs))
-		for i, r := range o.Refs {
-			props[i], targets[i] = r.Prop, string(r.Target)
-		}
-		im.queue("refs", o.ID, id, props, targets)
-	}
-	if len(o.Labels) > 0 {
-		im.queue("labels", o.ID, id, o.Labels)
-	}
-	if len(o.ExternalIDs) > 0 {
-		im.queue("ext", o.ID, id, o.ExternalIDs)
-	}
-	if o.Type == "marking-definition" {
-		if level, ok := stix.MarkingLevel(o); ok {
-			im.queue("marking", o.ID, id, int(level))
-		}
-	}
 	if im.known != nil {
 		im.known[id] = versionOf(o)
 	}
@@ -175,11 +127,8 @@ func (im *importer) write(o *stix.Object, replace bool) {
 		im.seen[id] = true
 		im.touched = append(im.touched, id)
 	}
-}
-
-func confidence(o *stix.Object) any {
-	if o.Confidence < 0 {
-		return nil
+	if im.known != nil && im.rows.objects() >= flushAfter {
+		return im.send(ctx, nil)
 	}
-	return o.Confidence
+	return nil
 }

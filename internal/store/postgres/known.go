@@ -20,7 +20,7 @@ import (
 const (
 	knownAfter = 256
 	knownLimit = 250_000
-	flushAfter = 512
+	flushAfter = 1000
 )
 
 // version is what Put needs to know of the stored version of an object:
@@ -53,18 +53,20 @@ func (im *importer) current(ctx context.Context, o *stix.Object) (v version, fou
 		v, found = im.known[string(o.ID)]
 		return v, found, nil
 	}
-	im.batch.Queue(versionSQL+`WHERE id = $1`, string(o.ID)).QueryRow(func(row pgx.Row) error {
-		var id string
-		var sum []byte
-		err := row.Scan(&id, &v.at, &sum)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		found = err == nil
-		copy(v.sum[:], sum)
-		return err
+	err = im.send(ctx, func(b *pgx.Batch) {
+		b.Queue(versionSQL+`WHERE id = $1`, string(o.ID)).QueryRow(func(row pgx.Row) error {
+			var id string
+			var sum []byte
+			err := row.Scan(&id, &v.at, &sum)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			found = err == nil
+			copy(v.sum[:], sum)
+			return err
+		})
 	})
-	if err := im.send(ctx); err != nil {
+	if err != nil {
 		return v, false, fmt.Errorf("postgres: put %s: %w", o.ID, err)
 	}
 	return v, found, nil
@@ -75,9 +77,11 @@ func (im *importer) current(ctx context.Context, o *stix.Object) (v version, fou
 // by this import included.
 func (im *importer) loadKnown(ctx context.Context) error {
 	var n int
-	im.batch.Queue(`SELECT count(*) FROM (SELECT 1 FROM objects LIMIT $1) s`, knownLimit+1).
-		QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
-	if err := im.send(ctx); err != nil {
+	err := im.send(ctx, func(b *pgx.Batch) {
+		b.Queue(`SELECT count(*) FROM (SELECT 1 FROM objects LIMIT $1) s`, knownLimit+1).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
+	})
+	if err != nil {
 		return fmt.Errorf("postgres: count stored objects: %w", err)
 	}
 	if n > knownLimit {

@@ -10,14 +10,24 @@ import (
 	"github.com/tipster-cti/tipster/internal/store"
 )
 
-// rankSQL is the relevance of a row to the text query $1: the cover density
-// of the whole entry (names weigh 1, aliases 0.5, bodies 0.2) divided by
-// 1 + log of its length, plus the cover density of the name alone divided
-// by the name's length, so that an object named as the query comes first
-// and a short name beats a long one. It is float8 so that a cursor's rank
-// compares exactly.
-const rankSQL = `(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', o.fts, to_tsquery('` + ftsConfig + `', $1), 1) +
-	ts_rank_cd('{1, 1, 1, 1}', ts_filter(o.fts, '{a}'), to_tsquery('` + ftsConfig + `', $1), 2))::float8`
+// rankSQL returns the relevance of the row aliased m to the text query $1:
+// the cover density of the whole entry (names weigh 1, aliases 0.5, bodies
+// 0.2) divided by 1 + log of its length, plus the cover density of the name
+// alone divided by the name's length, so that an object named as the query
+// comes first and a short name beats a long one. It is float8 so that a
+// cursor's rank compares exactly.
+func rankSQL(m string) string {
+	return `(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', ` + m + `.fts, to_tsquery('` + ftsConfig + `', $1), 1) +
+	ts_rank_cd('{1, 1, 1, 1}', ts_filter(` + m + `.fts, '{a}'), to_tsquery('` + ftsConfig + `', $1), 2))::float8`
+}
+
+// maxRanked bounds the work of a text search: when more objects match, only
+// the maxRanked most recently inserted are ranked and listed. Ranking costs
+// a few microseconds per match, so a word found in most of a large store
+// (such as "adversaries") would otherwise take a second or more; a search
+// that hits this bound shows the best of the newest matches, and older
+// ones only appear with more precise words or filters.
+const maxRanked = 10_000
 
 // params collects a query's arguments and names their placeholders.
 type params []any
@@ -30,8 +40,8 @@ func (p *params) add(v any) string {
 
 // Search lists visible objects matching q. Without text, newest first by
 // insertion; with text, by relevance (names weighted over aliases over
-// bodies). Pages are cut by a cursor that stays valid while the data does
-// not change between the pages.
+// bodies) among at most maxRanked matches. Pages are cut by a cursor that
+// stays valid while the data does not change between the pages.
 func (d *DB) Search(ctx context.Context, v store.Viewer, q store.Query) (store.Page, error) {
 	limit := store.PageLimit(q.Limit)
 	cur, err := store.ParseCursor(q.Cursor)
@@ -39,28 +49,45 @@ func (d *DB) Search(ctx context.Context, v store.Viewer, q store.Query) (store.P
 		return store.Page{}, err
 	}
 	var args params
-	rank := `0::float8`
-	var where []string
-	if tsq := tsQuery(q.Text); tsq != "" {
-		args.add(tsq)
-		rank = rankSQL
-		where = append(where, `o.fts @@ to_tsquery('`+ftsConfig+`', $1)`)
-	} else if strings.TrimSpace(q.Text) != "" {
+	tsq := tsQuery(q.Text)
+	if tsq == "" && strings.TrimSpace(q.Text) != "" {
 		return store.Page{}, nil // only punctuation: nothing can match
 	}
-	where = append(where, `o.eff_tlp <= `+args.add(int(v.Clearance)))
-	where = append(where, filters(q, &args)...)
-	inner := `SELECT ` + cols + `, o.seq, ` + rank + ` AS rank FROM objects o WHERE ` + strings.Join(where, " AND ")
-	outer := `SELECT * FROM (` + inner + `) o`
-	if cur != nil {
-		if rank == rankSQL {
-			outer += ` WHERE (o.rank, o.seq) < (` + args.add(cur.Rank) + `, ` + args.add(cur.Seq) + `)`
-		} else {
-			outer += ` WHERE o.seq < ` + args.add(cur.Seq)
-		}
+	if tsq != "" {
+		args.add(tsq)
 	}
-	outer += ` ORDER BY o.rank DESC, o.seq DESC LIMIT ` + args.add(limit+1)
-	return d.page(ctx, outer, limit, args)
+	where := append([]string{`o.eff_tlp <= ` + args.add(int(v.Clearance))}, filters(q, &args)...)
+	if tsq == "" {
+		return d.page(ctx, listSQL(where, cur, limit, &args), limit, args)
+	}
+	return d.page(ctx, textSQL(where, cur, limit, &args), limit, args)
+}
+
+// listSQL lists the objects meeting the conditions where, newest first.
+func listSQL(where []string, cur *store.Cursor, limit int, args *params) string {
+	if cur != nil {
+		where = append(where, `o.seq < `+args.add(cur.Seq))
+	}
+	return `SELECT ` + cols + `, o.seq, 0::float8 FROM objects o WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY o.seq DESC LIMIT ` + args.add(limit+1)
+}
+
+// textSQL ranks the newest maxRanked objects that match the text query $1
+// and meet the conditions where, and reads the JSON of only the page's.
+func textSQL(where []string, cur *store.Cursor, limit int, args *params) string {
+	where = append([]string{`o.fts @@ to_tsquery('` + ftsConfig + `', $1)`}, where...)
+	after := ``
+	if cur != nil {
+		after = ` WHERE (r.rank, r.seq) < (` + args.add(cur.Rank) + `, ` + args.add(cur.Seq) + `)`
+	}
+	return `WITH matches AS (
+			SELECT o.seq, o.fts FROM objects o WHERE ` + strings.Join(where, " AND ") + `
+			ORDER BY o.seq DESC LIMIT ` + strconv.Itoa(maxRanked) + `),
+		ranked AS (SELECT m.seq, ` + rankSQL("m") + ` AS rank FROM matches m),
+		hits AS (SELECT r.seq, r.rank FROM ranked r` + after + `
+			ORDER BY r.rank DESC, r.seq DESC LIMIT ` + args.add(limit+1) + `)
+		SELECT ` + cols + `, h.seq, h.rank FROM hits h JOIN objects o ON o.seq = h.seq
+		ORDER BY h.rank DESC, h.seq DESC`
 }
 
 // filters returns the conditions of q other than text and clearance.

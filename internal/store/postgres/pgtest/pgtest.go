@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -36,34 +37,46 @@ func URL(t testing.TB) string {
 // search_path.
 func Schema(t testing.TB) string {
 	t.Helper()
-	base := URL(t)
-	ctx := context.Background()
+	u, drop, err := TempSchema(context.Background(), URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return u
+}
+
+// TempSchema creates a schema with a random name in the database at base,
+// for fixtures that outlive one test; it returns base with that schema as
+// its search_path, and the function that drops the schema.
+func TempSchema(ctx context.Context, base string) (u string, drop func() error, err error) {
 	var b [6]byte
 	rand.Read(b[:])
 	name := "t_" + hex.EncodeToString(b[:])
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to %s: %v", EnvURL, err)
+	if err := exec(ctx, base, `CREATE SCHEMA `+name); err != nil {
+		return "", nil, fmt.Errorf("create test schema: %w", err)
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+name); err != nil {
-		t.Fatalf("create test schema: %v", err)
+	drop = func() error {
+		if err := exec(context.Background(), base, `DROP SCHEMA `+name+` CASCADE`); err != nil {
+			return fmt.Errorf("drop test schema %s: %w", name, err)
+		}
+		return nil
 	}
-	t.Cleanup(func() { dropSchema(t, base, name) })
-	return WithSearchPath(base, name)
+	return WithSearchPath(base, name), drop, nil
 }
 
-func dropSchema(t testing.TB, base, name string) {
-	ctx := context.Background()
+// exec runs one statement on a connection of its own.
+func exec(ctx context.Context, base, sql string) error {
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
-		t.Errorf("drop test schema %s: %v", name, err)
-		return
+		return err
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`); err != nil {
-		t.Errorf("drop test schema %s: %v", name, err)
-	}
+	_, err = conn.Exec(ctx, sql)
+	return err
 }
 
 // WithSearchPath returns the connection string base with the search_path
