@@ -2,13 +2,13 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"strings"
 
-	"github.com/tipster-cti/tipster/internal/ai"
 	"github.com/tipster-cti/tipster/internal/ai/kb"
 	"github.com/tipster-cti/tipster/internal/ai/kb/index"
 	"github.com/tipster-cti/tipster/internal/ai/kb/kbapi"
@@ -23,6 +23,17 @@ func init() {
 
 // questionSettings are the settings of commands that ask the knowledge base.
 var questionSettings = append(append([]string{}, aiSettings...), "AI__EMBEDDING_MODEL")
+
+// sqlBackend is a store whose database can hold the passages of
+// knowledge-base questions: the SQLite store.
+type sqlBackend interface {
+	SQL() *sql.DB
+}
+
+// errNoPassages says why knowledge-base questions are off on a store that
+// cannot keep their passages.
+var errNoPassages = errors.New("knowledge-base questions keep their passages in the SQLite store; " +
+	"the PostgreSQL store has no passage tables yet")
 
 // kbParts are the knowledge-base question services over one store.
 type kbParts struct {
@@ -40,10 +51,10 @@ func newKB(cfg config.Config, st store.Store, log *slog.Logger) (*kbParts, error
 	}
 	db, ok := st.(sqlBackend)
 	if !ok {
-		return nil, errNoAIAudit
+		return nil, errNoPassages
 	}
 	settings := aiSvc.Settings()
-	audit := ai.NewAuditLog(db.SQL())
+	audit := aiSvc.AuditLog()
 	ix := index.New(db.SQL())
 	r := kb.NewRetriever(st, ix)
 	host, _ := os.Hostname()
@@ -76,7 +87,7 @@ func newKB(cfg config.Config, st store.Store, log *slog.Logger) (*kbParts, error
 // and keeps the index current in the background.
 func setupQuestions(ctx context.Context, a *app) error {
 	parts, err := newKB(a.Config, a.Store, a.Log)
-	if errors.Is(err, errNoAIAudit) {
+	if errors.Is(err, errNoAIAudit) || errors.Is(err, errNoPassages) {
 		a.Log.Warn("knowledge-base questions are off", "reason", err.Error())
 		return nil
 	}

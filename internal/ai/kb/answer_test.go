@@ -43,7 +43,7 @@ func newFixture(t *testing.T, reply string, maxTLP stix.TLP) *fixture {
 	fake := llmtest.NewServer(t, llmtest.Options{Dialect: llmtest.Ollama, Reply: reply})
 	settings := ai.Settings{Enabled: true, Type: "ollama", MaxTokens: 500, Location: ai.Local, MaxTLP: maxTLP,
 		LLM: llm.Config{Type: llm.Ollama, Endpoint: fake.URL, Model: llmtest.DefaultModel}}
-	audit := ai.NewAuditLog(db.SQL())
+	audit := ai.NewAuditLog(db.AI())
 	aiSvc, err := ai.New(ai.Options{Store: db, Settings: settings, Audit: audit})
 	if err != nil {
 		t.Fatal(err)
