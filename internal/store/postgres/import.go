@@ -21,18 +21,19 @@ func timeText(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000000000Z")
 }
 
-// importer writes one import's objects in one transaction. Until the
-// import has put knownAfter objects, each Put costs one round trip: the
+// importer writes one import's objects in one transaction. While the
+// import is small next to the store, each Put costs one round trip: the
 // writes of the previous object travel in the same pipeline as the read of
-// the stored version of this one. From then on it uses the versions of
-// every stored object, read once (see loadKnown), and sends its writes in
-// batches.
+// the stored version of this one. From then on (see maybeLoadKnown) it
+// uses the versions of every stored object, read once, and sends its
+// writes in batches.
 type importer struct {
 	tx      pgx.Tx
 	rows    rows               // writes not yet sent
 	touched []string           // ids written, each once, in order
 	seen    map[string]bool    // the ids in touched
 	puts    int                // calls to Put so far
+	stored  int                // objects stored when the first Put came, -1 before
 	known   map[string]version // the version of every stored object, once loaded
 	done    bool
 }
@@ -52,7 +53,7 @@ func (d *DB) Import(ctx context.Context) (store.Importer, error) {
 		tx.Rollback(context.Background())
 		return nil, fmt.Errorf("postgres: import lock: %w", err)
 	}
-	return &importer{tx: tx, seen: map[string]bool{}}, nil
+	return &importer{tx: tx, seen: map[string]bool{}, stored: -1}, nil
 }
 
 // ftsSQL returns the SQL of an object's index entry from the placeholders
@@ -86,10 +87,8 @@ func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, err
 		return 0, errors.New("postgres: import already finished")
 	}
 	im.puts++
-	if im.puts == knownAfter {
-		if err := im.loadKnown(ctx); err != nil {
-			return 0, err
-		}
+	if err := im.maybeLoadKnown(ctx); err != nil {
+		return 0, err
 	}
 	have, found, err := im.current(ctx, o)
 	if err != nil {

@@ -11,14 +11,16 @@ import (
 	"github.com/tipster-cti/tipster/internal/stix"
 )
 
-// An import that puts knownAfter objects into a store of at most knownLimit
-// objects reads the versions of all stored objects in one query instead of
-// one at a time, and then writes flushAfter statements per round trip. The
-// map costs about 150 bytes per stored object (knownLimit: about 40 MB)
-// and lives only until the import ends; it stays true for the whole
-// import because every writer of objects holds the import lock.
+// An import into a store of n objects, n at most knownLimit, reads the
+// versions of all stored objects in one query instead of one at a time
+// once it has put n/knownRatio objects (reading one version costs about a
+// two-hundredth of a round trip), and then sends the writes of flushAfter
+// objects per round trip. The map costs about 150 bytes per stored object
+// (knownLimit: about 40 MB) and lives only until the import ends; it stays
+// true for the whole import because every writer of objects holds the
+// import lock.
 const (
-	knownAfter = 256
+	knownRatio = 200
 	knownLimit = 250_000
 	flushAfter = 1000
 )
@@ -72,27 +74,52 @@ func (im *importer) current(ctx context.Context, o *stix.Object) (v version, fou
 	return v, found, nil
 }
 
-// loadKnown sends the queued writes and, when the store holds at most
-// knownLimit objects, reads the version of every one of them, those written
-// by this import included.
-func (im *importer) loadKnown(ctx context.Context) error {
+// countStored returns the number of stored objects, or knownLimit+1 when
+// there are more.
+func (im *importer) countStored(ctx context.Context) (int, error) {
 	var n int
 	err := im.send(ctx, func(b *pgx.Batch) {
 		b.Queue(`SELECT count(*) FROM (SELECT 1 FROM objects LIMIT $1) s`, knownLimit+1).
 			QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: count stored objects: %w", err)
+		return 0, fmt.Errorf("postgres: count stored objects: %w", err)
 	}
-	if n > knownLimit {
+	return n, nil
+}
+
+// maybeLoadKnown reads the versions of all stored objects when the import
+// has put enough objects for that to cost less than looking them up one by
+// one.
+func (im *importer) maybeLoadKnown(ctx context.Context) error {
+	if im.known != nil {
 		return nil
+	}
+	if im.stored < 0 {
+		n, err := im.countStored(ctx)
+		if err != nil {
+			return err
+		}
+		im.stored = n
+	}
+	if im.stored > knownLimit || im.puts*knownRatio < im.stored {
+		return nil
+	}
+	return im.loadKnown(ctx)
+}
+
+// loadKnown sends the queued writes and reads the version of every stored
+// object, those written by this import included.
+func (im *importer) loadKnown(ctx context.Context) error {
+	if err := im.send(ctx, nil); err != nil {
+		return err
 	}
 	rows, err := im.tx.Query(ctx, versionSQL)
 	if err != nil {
 		return fmt.Errorf("postgres: read stored versions: %w", err)
 	}
 	defer rows.Close()
-	known := make(map[string]version, n)
+	known := make(map[string]version, im.stored+flushAfter)
 	for rows.Next() {
 		var id string
 		var v version
