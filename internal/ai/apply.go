@@ -71,12 +71,12 @@ func (s *Service) Apply(ctx context.Context, v store.Viewer, id stix.ID, req App
 	now := s.now().UTC()
 	p := Provenance{ObjectID: o.ID, Field: req.Field, Mode: req.Mode, AuditID: entry.ID, Model: entry.Model,
 		PreviousText: prev, NewText: text, AppliedBy: v.Name, AppliedAt: now}
-	if p.ID, err = s.audit.addProvenance(ctx, p); err != nil {
+	if p.ID, err = s.audit.repo.AddProvenance(ctx, p); err != nil {
 		return Provenance{}, err
 	}
 	mark := Assisted{Model: entry.Model, Time: now.Format(time.RFC3339), Field: req.Field, AuditID: entry.ID}
 	if err := s.writeField(ctx, o, doc, req.Field, text, &mark); err != nil {
-		if derr := s.audit.deleteProvenance(context.WithoutCancel(ctx), p.ID); derr != nil {
+		if derr := s.audit.repo.DeleteProvenance(context.WithoutCancel(ctx), p.ID); derr != nil {
 			s.log.Error("provenance left for an unapplied AI text", "object", o.ID, "err", derr)
 		}
 		return Provenance{}, err

@@ -2,8 +2,6 @@ package ai
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -46,32 +44,20 @@ type Entry struct {
 // viewer's to use.
 var ErrNoAudit = errors.New("ai: no such audit entry")
 
-// AuditLog keeps audit entries in the ai_audit table of migration
-// 0003_ai.sql, in the SQLite store's database.
+// AuditLog is Ask AI's audit log and provenance over a store's
+// Repository: it fills the defaults and limits of queries, and the
+// repository only stores, so both backends behave alike.
 type AuditLog struct {
-	db *sql.DB
+	repo Repository
 }
 
-// NewAuditLog returns the audit log over db, which must hold the tables of
-// migration 0003_ai.sql.
-func NewAuditLog(db *sql.DB) *AuditLog { return &AuditLog{db: db} }
+// NewAuditLog returns the audit log kept by repo.
+func NewAuditLog(repo Repository) *AuditLog { return &AuditLog{repo: repo} }
 
 // Record stores e and returns its id.
 func (a *AuditLog) Record(ctx context.Context, e Entry) (int64, error) {
-	ids, err := json.Marshal(nonNil(e.ObjectIDs))
-	if err != nil {
-		return 0, fmt.Errorf("ai: audit ids: %w", err)
-	}
-	res, err := a.db.ExecContext(ctx, `INSERT INTO ai_audit (at, user_name, operation, object_ids, engine, model,
-		endpoint_host, location, tlp, bytes_sent, bytes_received, duration_ms, outcome, chunks,
-		content_sent, content_received) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		e.At.UTC().Format(time.RFC3339Nano), e.User, string(e.Operation), string(ids), e.Engine, e.Model,
-		e.EndpointHost, string(e.Location), int(e.TLP), e.BytesSent, e.BytesReceived, e.Duration, e.Outcome,
-		e.Chunks, nullString(e.ContentSent), nullString(e.ContentReceived))
-	if err != nil {
-		return 0, fmt.Errorf("ai: record audit: %w", err)
-	}
-	return res.LastInsertId()
+	e.ObjectIDs = nonNil(e.ObjectIDs)
+	return a.repo.RecordAudit(ctx, e)
 }
 
 // AuditQuery selects audit entries.
@@ -81,9 +67,6 @@ type AuditQuery struct {
 	Limit  int    // default 100, at most 1000
 }
 
-const auditColumns = `id, at, user_name, operation, object_ids, engine, model, endpoint_host, location, tlp,
-	bytes_sent, bytes_received, duration_ms, outcome, chunks, coalesce(content_sent, ''), coalesce(content_received, '')`
-
 // List returns entries newest first.
 func (a *AuditLog) List(ctx context.Context, q AuditQuery) ([]Entry, error) {
 	if q.Limit <= 0 || q.Limit > 1000 {
@@ -92,50 +75,24 @@ func (a *AuditLog) List(ctx context.Context, q AuditQuery) ([]Entry, error) {
 	if q.Before <= 0 {
 		q.Before = 1<<62 - 1
 	}
-	rows, err := a.db.QueryContext(ctx, `SELECT `+auditColumns+` FROM ai_audit
-		WHERE id < ? AND (? = '' OR user_name = ?) ORDER BY id DESC LIMIT ?`, q.Before, q.User, q.User, q.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("ai: list audit: %w", err)
+	out, err := a.repo.ListAudit(ctx, q)
+	for i := range out {
+		out[i] = completed(out[i])
 	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // Get returns one entry, or ErrNoAudit.
 func (a *AuditLog) Get(ctx context.Context, id int64) (Entry, error) {
-	e, err := scanEntry(a.db.QueryRowContext(ctx, `SELECT `+auditColumns+` FROM ai_audit WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Entry{}, ErrNoAudit
-	}
-	return e, err
+	e, err := a.repo.AuditEntry(ctx, id)
+	return completed(e), err
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanEntry(s scanner) (Entry, error) {
-	var e Entry
-	var at, ids, loc string
-	var tlp int
-	if err := s.Scan(&e.ID, &at, &e.User, &e.Operation, &ids, &e.Engine, &e.Model, &e.EndpointHost, &loc, &tlp,
-		&e.BytesSent, &e.BytesReceived, &e.Duration, &e.Outcome, &e.Chunks, &e.ContentSent, &e.ContentReceived); err != nil {
-		return e, fmt.Errorf("ai: read audit: %w", err)
-	}
-	e.At, _ = time.Parse(time.RFC3339Nano, at)
-	e.Location, e.TLP = Location(loc), stix.TLP(tlp)
+// completed fills the fields of a stored entry derived from others.
+func completed(e Entry) Entry {
 	e.TLPName = e.TLP.String()
-	if err := json.Unmarshal([]byte(ids), &e.ObjectIDs); err != nil {
-		return e, fmt.Errorf("ai: audit %d object ids: %w", e.ID, err)
-	}
 	e.ObjectIDs = nonNil(e.ObjectIDs)
-	return e, nil
+	return e
 }
 
 // Audit lists audit entries, newest first; callers filter them with
@@ -175,11 +132,4 @@ func nonNil(ids []stix.ID) []stix.ID {
 		return []stix.ID{}
 	}
 	return ids
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

@@ -26,7 +26,7 @@ func (s *Service) Review(ctx context.Context, v store.Viewer, id stix.ID) (Prove
 	if err := s.put(ctx, next); err != nil {
 		return p, err
 	}
-	if err := s.audit.markReviewed(ctx, p.ID, v.Name, now); err != nil {
+	if err := s.audit.repo.MarkReviewed(ctx, p.ID, v.Name, now); err != nil {
 		return p, err
 	}
 	p.ReviewedBy, p.ReviewedAt = v.Name, &now
@@ -57,7 +57,7 @@ func (s *Service) Restore(ctx context.Context, v store.Viewer, id stix.ID) (Prov
 		return p, err
 	}
 	now := s.now().UTC()
-	if err := s.audit.markRestored(ctx, p.ID, v.Name, now); err != nil {
+	if err := s.audit.repo.MarkRestored(ctx, p.ID, v.Name, now); err != nil {
 		return p, err
 	}
 	p.RestoredBy, p.RestoredAt = v.Name, &now
@@ -86,7 +86,7 @@ func (s *Service) active(ctx context.Context, v store.Viewer, id stix.ID) (*stor
 	if err != nil {
 		return nil, Provenance{}, fmt.Errorf("ai: %s: %w", id, err)
 	}
-	p, err := s.audit.latestActive(ctx, id)
+	p, err := s.audit.repo.LatestProvenance(ctx, id)
 	return o, p, err
 }
 

@@ -82,6 +82,10 @@ func New(o Options) (*Service, error) {
 // Settings returns the settings in use.
 func (s *Service) Settings() Settings { return s.settings }
 
+// AuditLog returns the audit log every call is recorded in, for the
+// features that audit their own calls to an engine.
+func (s *Service) AuditLog() *AuditLog { return s.audit }
+
 // Engine returns the configured engine, nil when builtin is configured
 // and no offline engine is built in.
 func (s *Service) Engine() Engine { return s.engine }

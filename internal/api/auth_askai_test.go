@@ -50,7 +50,7 @@ func (r *recorder) sent() string {
 func TestAskAINeverSendsWhatTheViewerCannotRead(t *testing.T) {
 	rec := &recorder{}
 	h := newHarness(t, func(s *api.Server, st *sqlite.DB) {
-		svc, err := ai.New(ai.Options{Store: s.Store, Audit: ai.NewAuditLog(st.SQL()), Engine: rec,
+		svc, err := ai.New(ai.Options{Store: s.Store, Audit: ai.NewAuditLog(st.AI()), Engine: rec,
 			Settings: ai.Settings{Enabled: true, Type: "openai", MaxTLP: 4, Location: ai.Local, MaxTokens: 200}})
 		if err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"log/slog"
 
@@ -23,14 +22,14 @@ var aiSettings = []string{"AI__ENABLED", "AI__TYPE", "AI__ENDPOINT", "AI__MODEL"
 	"AI__FIRST_TOKEN_TIMEOUT", "AI__IDLE_TIMEOUT", "AI__TIMEOUT", "AI__MAX_RETRIES", "AI__AZURE_API_VERSION",
 	"AI__AUDIT_CONTENT"}
 
-// sqlBackend is a store whose database can hold Ask AI's audit and
-// provenance tables (migration 0003_ai.sql): the SQLite store.
-type sqlBackend interface {
-	SQL() *sql.DB
+// aiBackend is a store whose database also keeps Ask AI's audit log and
+// provenance; both the SQLite and the PostgreSQL stores are.
+type aiBackend interface {
+	AI() ai.Repository
 }
 
-// errNoAIAudit says why Ask AI is off on a store without its tables.
-var errNoAIAudit = errors.New("Ask AI keeps its audit log in the SQLite store; the PostgreSQL store has no AI tables yet")
+// errNoAIAudit says why a store cannot back Ask AI.
+var errNoAIAudit = errors.New("this store cannot keep Ask AI's audit log")
 
 // newAIService builds Ask AI from the AI__* settings over the store.
 func newAIService(cfg config.Config, st store.Store, log *slog.Logger) (*ai.Service, error) {
@@ -38,11 +37,11 @@ func newAIService(cfg config.Config, st store.Store, log *slog.Logger) (*ai.Serv
 	if err != nil {
 		return nil, err
 	}
-	db, ok := st.(sqlBackend)
+	b, ok := st.(aiBackend)
 	if !ok {
 		return nil, errNoAIAudit
 	}
-	return ai.New(ai.Options{Store: st, Settings: s, Audit: ai.NewAuditLog(db.SQL()), Log: log})
+	return ai.New(ai.Options{Store: st, Settings: s, Audit: ai.NewAuditLog(b.AI()), Log: log})
 }
 
 // setupAI serves Ask AI under /api/v1/ai and the ai-apply, ai-review and

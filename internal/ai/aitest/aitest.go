@@ -42,7 +42,7 @@ func New(t testing.TB, env map[string]string, edit func(*ai.Options)) Setup {
 	if err != nil {
 		t.Fatalf("settings: %v", err)
 	}
-	opts := ai.Options{Store: st, Settings: s, Audit: ai.NewAuditLog(st.SQL())}
+	opts := ai.Options{Store: st, Settings: s, Audit: ai.NewAuditLog(st.AI())}
 	if edit != nil {
 		edit(&opts)
 	}
