@@ -165,6 +165,14 @@ func testServe(t *testing.T, settings map[string]string) {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	req, _ := http.NewRequest("GET", url+"/api/v1/ai/status", nil)
+	req.Header.Set("Authorization", "Bearer tip_test_token_for_serve_0123456789")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("Ask AI status: %v %v (Ask AI must be on with either store)", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	cancel()
 	select {
 	case code := <-done:
