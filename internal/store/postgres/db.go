@@ -3,6 +3,8 @@
 // share. It keeps no state between calls in memory, so any number of
 // processes can read and write one database; imports are serialized by a
 // transaction-level advisory lock, and migrations by a session-level one.
+// Any new code that writes the objects table must take the import lock
+// too (see Import): an import trusts the versions it read at its start.
 package postgres
 
 import (
