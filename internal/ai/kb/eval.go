@@ -48,19 +48,17 @@ type Score struct {
 
 // Report is an evaluation's figures.
 type Report struct {
-	Scores      []Score
-	Recall      float64             // mean recall@10 of the questions with answers
-	ByKind      map[string]float64  // mean recall@10 per kind
-	NoneRight   int                 // no-answer questions judged not relevant
-	NoneTotal   int                 //
-	FalseNone   int                 // questions with answers judged not relevant
-	Visible     int                 // retrieved ids that a viewer of lower clearance may read, over …
-	Retrieved   int                 // … every id retrieved for that viewer
-	P50, P95    time.Duration       // retrieval latency
-	Throughput  float64             // objects indexed per second
-	Objects     int                 //
-	Passages    int                 //
-	ViewerTests map[stix.TLP][2]int // clearance -> visible, retrieved
+	Scores    []Score
+	Recall    float64            // mean recall@10 of the questions with answers
+	ByKind    map[string]float64 // mean recall@10 per kind
+	NoneRight int                // no-answer questions judged not relevant, of NoneTotal
+	NoneTotal int
+	FalseNone int           // questions with answers judged not relevant
+	P50, P95  time.Duration // retrieval latency
+	// ViewerTests maps a clearance to the retrieved ids a viewer of that
+	// clearance may read and the ids retrieved for it.
+	ViewerTests map[stix.TLP][2]int
+	Vectors     bool // retrieval used embeddings
 }
 
 // Evaluate loads the shared data under dataDir, runs the question set
@@ -94,7 +92,7 @@ func Run(ctx context.Context, r *Retriever) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{ByKind: map[string]float64{}, ViewerTests: map[stix.TLP][2]int{}}
+	rep := &Report{ByKind: map[string]float64{}, ViewerTests: map[stix.TLP][2]int{}, Vectors: r.Embed != nil}
 	counts := map[string]int{}
 	var took []time.Duration
 	answered := 0
@@ -198,7 +196,11 @@ func clearanceCheck(ctx context.Context, r *Retriever, qs []Question, level stix
 // Print writes the figures and the questions that missed.
 func (rep *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "questions: %d (%d with answers, %d without)\n", len(rep.Scores), len(rep.Scores)-rep.NoneTotal, rep.NoneTotal)
-	fmt.Fprintf(w, "recall@10 (text + graph, no embeddings): %.3f\n", rep.Recall)
+	how := "text + graph, no embeddings"
+	if rep.Vectors {
+		how = "text + graph + vectors"
+	}
+	fmt.Fprintf(w, "recall@10 (%s): %.3f\n", how, rep.Recall)
 	kinds := make([]string, 0, len(rep.ByKind))
 	for k := range rep.ByKind {
 		kinds = append(kinds, k)

@@ -21,17 +21,20 @@ type Passage struct {
 const MaxTerms = 24
 
 // SearchText returns up to limit passages of objects at or below
-// clearance (not revoked) that hold any of terms, best first by bm25 with
-// names and aliases weighted four times over text. The clearance filter
-// applies before the ranking, so hidden passages take no places.
+// clearance that hold any of terms, best first by bm25 with names and
+// aliases weighted four times over text. The clearance filter applies
+// before the ranking, so hidden passages take no places. It uses the
+// level recorded at the last Sync (reading it from the objects table
+// would cost a read of each object's whole row): callers read the
+// objects again as their viewer, which drops any that changed level since.
 func (ix *Index) SearchText(ctx context.Context, clearance int, terms []string, limit int) ([]Passage, error) {
 	match := orExpr(terms)
 	if match == "" {
 		return nil, nil
 	}
 	rows, err := ix.db.QueryContext(ctx, `SELECT p.id, p.object_id, p.ord, p.text, bm25(passages_fts, 4.0, 1.0) AS r
-		FROM passages_fts f JOIN passages p ON p.id = f.rowid JOIN objects o ON o.seq = p.object_seq
-		WHERE passages_fts MATCH ? AND o.eff_tlp <= ? AND o.revoked = 0
+		FROM passages_fts f JOIN passages p ON p.id = f.rowid JOIN passage_sources s ON s.object_seq = p.object_seq
+		WHERE passages_fts MATCH ? AND s.tlp <= ?
 		ORDER BY r LIMIT ?`, match, clearance, limit)
 	if err != nil {
 		return nil, fmt.Errorf("index: text search: %w", err)
