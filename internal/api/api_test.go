@@ -17,7 +17,6 @@ import (
 	"github.com/tipster-cti/tipster/internal/ingest"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
-	"github.com/tipster-cti/tipster/internal/store/sqlite"
 	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
@@ -28,11 +27,7 @@ func (f fixedViewer) Viewer(*http.Request) (store.Viewer, error) { return f.v, n
 
 func newServer(t *testing.T, v store.Viewer) (*httptest.Server, store.Store) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestStore(t)
 	s := &api.Server{Store: db, Auth: fixedViewer{v}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	srv := httptest.NewServer(s.Routes())
 	t.Cleanup(srv.Close)
@@ -117,11 +112,7 @@ func TestExportedBundleReimportsOnItsOwn(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/stix+json") {
 		t.Errorf("content type %q", ct)
 	}
-	fresh, err := sqlite.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fresh.Close()
+	fresh := openTestStore(t)
 	sum, err := ingest.Bundle(context.Background(), fresh, bytes.NewReader(body), ingest.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"github.com/tipster-cti/tipster/internal/ai"
 	"github.com/tipster-cti/tipster/internal/ai/aiapi"
 	"github.com/tipster-cti/tipster/internal/api"
-	"github.com/tipster-cti/tipster/internal/store/sqlite"
 	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
@@ -49,7 +48,7 @@ func (r *recorder) sent() string {
 // hold nothing the analyst cannot read.
 func TestAskAINeverSendsWhatTheViewerCannotRead(t *testing.T) {
 	rec := &recorder{}
-	h := newHarness(t, func(s *api.Server, st *sqlite.DB) {
+	h := newHarness(t, func(s *api.Server, st testStore) {
 		svc, err := ai.New(ai.Options{Store: s.Store, Audit: ai.NewAuditLog(st.AI()), Engine: rec,
 			Settings: ai.Settings{Enabled: true, Type: "openai", MaxTLP: 4, Location: ai.Local, MaxTokens: 200}})
 		if err != nil {

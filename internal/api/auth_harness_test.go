@@ -17,7 +17,6 @@ import (
 	"github.com/tipster-cti/tipster/internal/auth"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
-	"github.com/tipster-cti/tipster/internal/store/sqlite"
 	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
@@ -37,12 +36,13 @@ func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// harness is the real API over a real SQLite store holding the clearance
+// harness is the real API over a real store (SQLite, or PostgreSQL
+// within TestEveryAPITestOnPostgreSQL) holding the clearance
 // fixture, with the real authenticator, served on loopback.
 type harness struct {
 	t     *testing.T
 	srv   *httptest.Server
-	st    *sqlite.DB
+	st    testStore
 	svc   *auth.Service
 	clock *clock
 	ids   map[string]int64  // user ids by e-mail
@@ -57,14 +57,10 @@ var harnessUsers = []auth.NewUser{
 	{Email: "green-viewer@example.org", Role: store.RoleViewer, Clearance: stix.TLPGreen},
 }
 
-func newHarness(t *testing.T, register ...func(*api.Server, *sqlite.DB)) *harness {
+func newHarness(t *testing.T, register ...func(*api.Server, testStore)) *harness {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openTestStore(t)
 	storetest.LoadClearanceFixture(t, st)
 	c := &clock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.DiscardHandler)
