@@ -1,9 +1,10 @@
-// Package aitest builds Ask AI services over a fresh SQLite store holding
-// the clearance fixture, for the tests of packages that use Ask AI.
+// Package aitest builds Ask AI services over a fresh store holding the
+// clearance fixture, for the tests of packages that use Ask AI, runs those
+// tests again over PostgreSQL, and holds the suite every ai.Repository
+// passes.
 package aitest
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"sync"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/tipster-cti/tipster/internal/ai"
 	"github.com/tipster-cti/tipster/internal/config"
-	"github.com/tipster-cti/tipster/internal/store/sqlite"
 	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
@@ -24,19 +24,16 @@ func Config(env map[string]string) config.Config {
 // Setup is a test's Ask AI: the service and its store.
 type Setup struct {
 	Service *ai.Service
-	Store   *sqlite.DB
+	Store   Store
 }
 
-// New builds a service from env (AI__* settings) over a new SQLite store
-// loaded with the clearance fixture. edit, if given, changes the options
-// before the service is built (to inject an engine or an HTTP client).
+// New builds a service from env (AI__* settings) over a new store (see
+// OpenStore) loaded with the clearance fixture. edit, if given, changes
+// the options before the service is built (to inject an engine or an HTTP
+// client).
 func New(t testing.TB, env map[string]string, edit func(*ai.Options)) Setup {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := OpenStore(t)
 	storetest.LoadClearanceFixture(t, st)
 	s, err := ai.SettingsFrom(Config(env))
 	if err != nil {
