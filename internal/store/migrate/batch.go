@@ -9,12 +9,11 @@ import (
 
 // batch puts objects into the target, committing every size objects.
 type batch struct {
-	to       store.Store
-	size     int
-	rep      *Report
-	progress func(int)
-	imp      store.Importer // nil between batches
-	n        int            // objects in the open batch
+	to   store.Store
+	size int
+	rep  *Report
+	imp  store.Importer // nil between batches
+	n    int            // objects in the open batch
 }
 
 func (b *batch) put(ctx context.Context, o *store.Stored) error {
@@ -44,7 +43,7 @@ func (b *batch) put(ctx context.Context, o *store.Stored) error {
 	return nil
 }
 
-// commit commits the open batch, if any, and reports progress.
+// commit commits the open batch, if any.
 func (b *batch) commit(ctx context.Context) error {
 	if b.imp == nil {
 		return nil
@@ -54,7 +53,6 @@ func (b *batch) commit(ctx context.Context) error {
 	if _, err := imp.Commit(ctx); err != nil {
 		return fmt.Errorf("migrate: commit a batch: %w", err)
 	}
-	b.progress(b.rep.Objects)
 	return nil
 }
 

@@ -51,7 +51,8 @@ type Report struct {
 // again finishes it, as objects already there count as unchanged. The
 // target should be empty or hold such an interrupted copy, since the final
 // check compares the counts of the two stores. progress, when not nil, is
-// called after each batch with the number of objects copied so far.
+// called after every 1,000 objects read with the number of objects put so
+// far (committed at the end of their batch).
 // Neither store may change while the copy runs.
 func Copy(ctx context.Context, from, to store.Store, progress func(n int)) (Report, error) {
 	return copyAll(ctx, from, to, BatchSize, progress)
@@ -105,7 +106,7 @@ func copyObjects(ctx context.Context, from, to store.Store, size int, rep *Repor
 	if err != nil {
 		return err
 	}
-	b := batch{to: to, size: size, rep: rep, progress: progress}
+	b := batch{to: to, size: size, rep: rep}
 	defer b.rollback()
 	for i := len(cursors) - 1; i >= 0; i-- {
 		q := everything
@@ -119,6 +120,7 @@ func copyObjects(ctx context.Context, from, to store.Store, size int, rep *Repor
 				return err
 			}
 		}
+		progress(rep.Objects)
 	}
 	return b.commit(ctx)
 }
