@@ -33,7 +33,7 @@ type importer struct {
 	touched []string           // ids written, each once, in order
 	seen    map[string]bool    // the ids in touched
 	puts    int                // calls to Put so far
-	stored  int                // objects stored when the first Put came, -1 before
+	stored  int                // about how many objects were stored at the first Put, -1 before
 	known   map[string]version // the version of every stored object, once loaded
 	done    bool
 }

@@ -74,18 +74,21 @@ func (im *importer) current(ctx context.Context, o *stix.Object) (v version, fou
 	return v, found, nil
 }
 
-// countStored returns the number of stored objects, or knownLimit+1 when
-// there are more.
-func (im *importer) countStored(ctx context.Context) (int, error) {
-	var n int
+// estimateStored returns about how many objects are stored: the planner's
+// estimate, or a count up to knownLimit+1 when the table was never
+// analyzed. loadKnown stops at knownLimit whatever the estimate said.
+func (im *importer) estimateStored(ctx context.Context) (int, error) {
+	var n int64
 	err := im.send(ctx, func(b *pgx.Batch) {
-		b.Queue(`SELECT count(*) FROM (SELECT 1 FROM objects LIMIT $1) s`, knownLimit+1).
+		b.Queue(`SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint
+			ELSE (SELECT count(*) FROM (SELECT 1 FROM objects LIMIT $1) s) END
+			FROM pg_class c WHERE c.oid = 'objects'::regclass`, knownLimit+1).
 			QueryRow(func(row pgx.Row) error { return row.Scan(&n) })
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: count stored objects: %w", err)
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // maybeLoadKnown reads the versions of all stored objects when the import
@@ -96,7 +99,7 @@ func (im *importer) maybeLoadKnown(ctx context.Context) error {
 		return nil
 	}
 	if im.stored < 0 {
-		n, err := im.countStored(ctx)
+		n, err := im.estimateStored(ctx)
 		if err != nil {
 			return err
 		}
@@ -109,7 +112,9 @@ func (im *importer) maybeLoadKnown(ctx context.Context) error {
 }
 
 // loadKnown sends the queued writes and reads the version of every stored
-// object, those written by this import included.
+// object, those written by this import included; if there are more than
+// knownLimit, it drops what it read and the import goes on looking
+// versions up one by one.
 func (im *importer) loadKnown(ctx context.Context) error {
 	if err := im.send(ctx, nil); err != nil {
 		return err
@@ -129,6 +134,10 @@ func (im *importer) loadKnown(ctx context.Context) error {
 		}
 		copy(v.sum[:], sum)
 		known[id] = v
+		if len(known) > knownLimit {
+			im.stored = len(known)
+			return nil
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("postgres: read stored versions: %w", err)
