@@ -10,6 +10,7 @@ import (
 // batch collects rows for one table and writes them with multi-row INSERT
 // statements: one statement per many rows costs far less than one per row.
 type batch struct {
+	verb  string // "INSERT OR FAIL", "INSERT OR IGNORE", ...
 	table string // "table (col, ...)"
 	cols  int
 	rows  []any // flattened values, cols per row
@@ -19,30 +20,43 @@ type batch struct {
 // maxParams stays under SQLite's limit of 32,766 bound parameters.
 const maxParams = 30000
 
-func newBatch(table string, cols int) *batch {
-	return &batch{table: table, cols: cols, stmts: map[int]*sql.Stmt{}}
+// newBatch returns a batch of "verb INTO table VALUES ..." statements.
+// Tables of the knowledge base take INSERT OR FAIL: rather than the default
+// ABORT, it spares SQLite a statement journal for each multi-row statement,
+// and with it a flush of the full-text index's pending terms at the start of
+// every statement. A failed statement fails the whole import, which is then
+// rolled back, so nothing partial survives.
+func newBatch(verb, table string, cols int) *batch {
+	return &batch{verb: verb, table: table, cols: cols, stmts: map[int]*sql.Stmt{}}
 }
 
 func (b *batch) add(vals ...any) { b.rows = append(b.rows, vals...) }
 
 func (b *batch) len() int { return len(b.rows) / b.cols }
 
-// flush writes the collected rows within tx.
-func (b *batch) flush(ctx context.Context, tx *sql.Tx) error {
+// flush writes the collected rows within tx and returns the rowid of the
+// last row written (0 when there were none).
+func (b *batch) flush(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var last int64
 	perStmt := maxParams / b.cols
-	for len(b.rows) > 0 {
-		n := min(b.len(), perStmt)
+	for rows := b.rows; len(rows) > 0; {
+		n := min(len(rows)/b.cols, perStmt)
 		st, err := b.stmt(ctx, tx, n)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if _, err := st.ExecContext(ctx, b.rows[:n*b.cols]...); err != nil {
-			return fmt.Errorf("sqlite: insert into %s: %w", b.table, err)
+		res, err := st.ExecContext(ctx, rows[:n*b.cols]...)
+		if err != nil {
+			return 0, fmt.Errorf("sqlite: insert into %s: %w", b.table, err)
 		}
-		b.rows = b.rows[n*b.cols:]
+		if last, err = res.LastInsertId(); err != nil {
+			return 0, fmt.Errorf("sqlite: insert into %s: %w", b.table, err)
+		}
+		rows = rows[n*b.cols:]
 	}
+	clear(b.rows) // keep the array, drop its references to the written values
 	b.rows = b.rows[:0]
-	return nil
+	return last, nil
 }
 
 func (b *batch) stmt(ctx context.Context, tx *sql.Tx, n int) (*sql.Stmt, error) {
@@ -50,10 +64,7 @@ func (b *batch) stmt(ctx context.Context, tx *sql.Tx, n int) (*sql.Stmt, error) 
 		return st, nil
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", b.cols), ",") + ")"
-	q := "INSERT INTO " + b.table + " VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
-	if strings.HasPrefix(b.table, "touched") || strings.HasPrefix(b.table, "markings") {
-		q = strings.Replace(q, "INSERT", "INSERT OR REPLACE", 1)
-	}
+	q := b.verb + " INTO " + b.table + " VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 	st, err := tx.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: prepare insert into %s: %w", b.table, err)

@@ -39,7 +39,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	dsn := "file:" + path + "?_pragma=page_size(16384)&_pragma=foreign_keys(1)" +
 		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)" +
 		"&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
@@ -47,6 +47,10 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	d := &DB{db: db, path: path}
+	if _, err := db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: WAL mode: %w", err)
+	}
 	if err := d.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -21,18 +21,34 @@ func timeText(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000000000Z")
 }
 
+// An importer writes objects in batches and works out TLP levels as it goes:
+// an object's own level from the markings known when it is written, and a
+// container's effective level when every object it refers to was written
+// earlier in the same import. Commit recomputes, in SQL, only what that
+// could have got wrong: objects referring to TLP markings written by the
+// import, and containers whose contents were not at hand or gained a level.
 type importer struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
 	done  bool
 
-	nextSeq                                               int64
-	pending                                               map[string]bool // ids in the batches, not yet written
-	objects, refs, labels, extIDs, fts, touched, markings *batch
+	nextSeq int64
+	pending map[string]bool      // ids in the batches, not yet written
+	levels  map[stix.ID]stix.TLP // TLP markings: stored when the import began, or written since
+	recent  recentLevels         // own levels of the objects written lately
+
+	objects, refs, labels, extIDs, fts, markings *batch
+	// Temporary tables for Commit: every id written; containers whose
+	// effective level is left to Commit; ids written with a level above
+	// CLEAR or over a stored version, whose containers Commit rechecks.
+	touched, recheck, raised *batch
 }
 
 // flushEvery is how many objects are collected before their rows are written.
-const flushEvery = 512
+const flushEvery = 1024
+
+// tempTables hold, for the length of one import, what Commit must revisit.
+var tempTables = []string{"touched", "recheck", "raised"}
 
 // Import starts a write transaction. SQLite allows one writer at a time;
 // a second importer waits for the first (busy_timeout).
@@ -42,37 +58,63 @@ func (d *DB) Import(ctx context.Context) (store.Importer, error) {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
 	im := &importer{tx: tx, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{},
-		objects: newBatch(`objects (seq, id, type, spec_version, created, modified, revoked, name, description,
-			aliases, confidence, created_by, published, raw)`, 14),
-		refs:     newBatch(`refs (source_id, prop, target_id)`, 3),
-		labels:   newBatch(`labels (object_id, label)`, 2),
-		extIDs:   newBatch(`external_ids (object_id, external_id)`, 2),
-		fts:      newBatch(`objects_fts (rowid, name, aliases, body)`, 4),
-		touched:  newBatch(`touched (id)`, 1),
-		markings: newBatch(`markings (id, level)`, 2),
+		objects: newBatch("INSERT OR FAIL", `objects (id, type, spec_version, created, modified, revoked, name,
+			description, aliases, confidence, created_by, published, tlp, eff_tlp, raw)`, 15),
+		refs:     newBatch("INSERT OR FAIL", `refs (source_id, prop, target_id)`, 3),
+		labels:   newBatch("INSERT OR FAIL", `labels (object_id, label)`, 2),
+		extIDs:   newBatch("INSERT OR FAIL", `external_ids (object_id, external_id)`, 2),
+		fts:      newBatch("INSERT OR FAIL", `objects_fts (rowid, name, aliases, body)`, 4),
+		markings: newBatch("INSERT OR REPLACE", `markings (id, level)`, 2),
+		touched:  newBatch("INSERT OR IGNORE", `touched (id)`, 1),
+		recheck:  newBatch("INSERT OR IGNORE", `recheck (id)`, 1),
+		raised:   newBatch("INSERT OR IGNORE", `raised (id)`, 1),
 	}
-	for _, q := range []string{`CREATE TEMP TABLE IF NOT EXISTS touched (id TEXT PRIMARY KEY)`, `DELETE FROM touched`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			tx.Rollback()
-			return nil, fmt.Errorf("sqlite: begin import: %w", err)
-		}
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM objects`).Scan(&im.nextSeq); err != nil {
+	if err := im.begin(ctx); err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
 	return im, nil
 }
 
+// begin empties the temporary tables and reads the next sequence number and
+// the known TLP markings.
+func (im *importer) begin(ctx context.Context) error {
+	for _, t := range tempTables {
+		for _, q := range []string{`CREATE TEMP TABLE IF NOT EXISTS ` + t + ` (id TEXT PRIMARY KEY)`, `DELETE FROM ` + t} {
+			if _, err := im.tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+	}
+	if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM objects`).Scan(&im.nextSeq); err != nil {
+		return err
+	}
+	rows, err := im.tx.QueryContext(ctx, `SELECT id, level FROM markings`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	im.levels = map[stix.ID]stix.TLP{}
+	for rows.Next() {
+		var id string
+		var level int
+		if err := rows.Scan(&id, &level); err != nil {
+			return err
+		}
+		im.levels[stix.ID(id)] = stix.TLP(level)
+	}
+	return rows.Err()
+}
+
 func (im *importer) batches() []*batch {
-	// objects first: the full-text rows of a document's report read them.
-	return []*batch{im.objects, im.refs, im.labels, im.extIDs, im.fts, im.touched, im.markings}
+	// objects first: Commit checks the sequence numbers they were given.
+	return []*batch{im.objects, im.refs, im.labels, im.extIDs, im.fts, im.markings, im.touched, im.recheck, im.raised}
 }
 
 var importSQL = map[string]string{
 	"current": `SELECT seq, modified, created, raw FROM objects WHERE id = ?`,
 	"update": `UPDATE objects SET spec_version=?, created=?, modified=?, revoked=?, name=?, description=?,
-		aliases=?, confidence=?, created_by=?, published=?, raw=? WHERE seq = ?`,
+		aliases=?, confidence=?, created_by=?, published=?, tlp=?, eff_tlp=?, raw=? WHERE seq = ?`,
 	"delRefs":   `DELETE FROM refs WHERE source_id = ?`,
 	"delLabels": `DELETE FROM labels WHERE object_id = ?`,
 	"delExt":    `DELETE FROM external_ids WHERE object_id = ?`,
@@ -103,11 +145,20 @@ func (im *importer) stmt(ctx context.Context, name string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// flush writes every collected row.
+// flush writes every collected row. New objects take their sequence number
+// from SQLite (one more than the largest, as no other writer can run), so
+// that the insert needs no statement journal; flush checks that they got
+// the numbers their full-text rows were given.
 func (im *importer) flush(ctx context.Context) error {
+	want := im.nextSeq - 1
+	n := im.objects.len()
 	for _, b := range im.batches() {
-		if err := b.flush(ctx, im.tx); err != nil {
+		last, err := b.flush(ctx, im.tx)
+		if err != nil {
 			return err
+		}
+		if b == im.objects && n > 0 && last != want {
+			return fmt.Errorf("sqlite: objects were numbered up to %d, expected %d", last, want)
 		}
 	}
 	clear(im.pending)
@@ -155,13 +206,16 @@ func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, err
 func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 	seq := im.nextSeq
 	im.nextSeq++
-	im.objects.add(seq, string(o.ID), o.Type, o.SpecVersion, timeText(o.Created), timeText(o.Modified),
+	tlp := im.ownLevel(o)
+	eff, known := im.effectiveLevel(o, tlp)
+	im.objects.add(string(o.ID), o.Type, o.SpecVersion, timeText(o.Created), timeText(o.Modified),
 		o.Revoked, o.Name, o.Description, strings.Join(o.Aliases, "\n"), confidence(o),
-		string(o.CreatedBy), timeText(o.Published), o.Raw)
+		string(o.CreatedBy), timeText(o.Published), int(tlp), int(eff), o.Raw)
 	im.pending[string(o.ID)] = true
 	if err := im.index(ctx, seq, o); err != nil {
 		return err
 	}
+	im.written(o, tlp, known, false)
 	if im.objects.len() >= flushEvery {
 		return im.flush(ctx)
 	}
@@ -169,9 +223,11 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 }
 
 func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error {
+	tlp := im.ownLevel(o)
+	eff, known := im.effectiveLevel(o, tlp)
 	err := im.exec(ctx, "update", o.SpecVersion, timeText(o.Created), timeText(o.Modified), o.Revoked,
 		o.Name, o.Description, strings.Join(o.Aliases, "\n"), confidence(o), string(o.CreatedBy),
-		timeText(o.Published), o.Raw, seq)
+		timeText(o.Published), int(tlp), int(eff), o.Raw, seq)
 	if err != nil {
 		return err
 	}
@@ -186,11 +242,12 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 	if err := im.index(ctx, seq, o); err != nil {
 		return err
 	}
+	im.written(o, tlp, known, true)
 	return im.flush(ctx)
 }
 
 // index collects the rows derived from o: references, labels, external
-// ids, the full-text entry, and the level of a TLP marking definition.
+// ids and the full-text entry.
 func (im *importer) index(ctx context.Context, seq int64, o *stix.Object) error {
 	for _, r := range o.Refs {
 		im.refs.add(string(o.ID), r.Prop, string(r.Target))
@@ -214,12 +271,6 @@ func (im *importer) index(ctx context.Context, seq int64, o *stix.Object) error 
 	if o.Name != "" || body != "" || len(o.Aliases) > 0 {
 		im.fts.add(seq, o.Name, strings.Join(o.Aliases, " "), body)
 	}
-	if o.Type == "marking-definition" {
-		if level, ok := stix.MarkingLevel(o); ok {
-			im.markings.add(string(o.ID), int(level))
-		}
-	}
-	im.touched.add(string(o.ID))
 	return nil
 }
 
@@ -243,7 +294,91 @@ func confidence(o *stix.Object) any {
 	return o.Confidence
 }
 
-// Commit recomputes the TLP levels touched by this import, counts dangling
+// written records what Commit needs to know about an object just written:
+// its id for the dangling-reference count, its level if it is a TLP marking,
+// whether its effective level is still to be computed, and whether the
+// containers that refer to it must be rechecked.
+func (im *importer) written(o *stix.Object, tlp stix.TLP, effKnown, replaced bool) {
+	im.touched.add(string(o.ID))
+	if o.Type == "marking-definition" {
+		if level, ok := stix.MarkingLevel(o); ok {
+			im.markings.add(string(o.ID), int(level))
+			im.levels[o.ID] = level
+		}
+	}
+	if !effKnown {
+		im.recheck.add(string(o.ID))
+	}
+	if tlp > stix.TLPClear || replaced {
+		im.raised.add(string(o.ID))
+	}
+	im.recent.put(o.ID, tlp)
+}
+
+// ownLevel is the highest level among o's TLP markings, CLEAR without any.
+func (im *importer) ownLevel(o *stix.Object) stix.TLP {
+	tlp := stix.TLPClear
+	for _, m := range o.Markings {
+		if l, ok := im.levels[m]; ok && l > tlp {
+			tlp = l
+		}
+	}
+	return tlp
+}
+
+// effectiveLevel is a container's or relationship's own level raised to the
+// levels of what it refers to, known when each of those was written earlier
+// in this import; ok is false when one was not, and Commit must work it out.
+func (im *importer) effectiveLevel(o *stix.Object, tlp stix.TLP) (eff stix.TLP, ok bool) {
+	if !levelTypes[o.Type] {
+		return tlp, true
+	}
+	eff = tlp
+	for _, r := range o.Refs {
+		if !levelProps[r.Prop] {
+			continue
+		}
+		l, ok := im.recent.get(r.Target)
+		if !ok {
+			return tlp, false
+		}
+		eff = max(eff, l)
+	}
+	return eff, true
+}
+
+// levelTypes have an effective level above their own when they refer to
+// more restricted objects, through levelProps.
+var (
+	levelTypes = map[string]bool{"report": true, "grouping": true, "note": true, "opinion": true,
+		"observed-data": true, "relationship": true, "sighting": true}
+	levelProps = map[string]bool{"object_refs": true, "source_ref": true, "target_ref": true,
+		"sighting_of_ref": true, "observed_data_refs": true, "where_sighted_refs": true}
+)
+
+// recentLevels remembers the own levels of the last 32,768 to 65,536
+// objects written, in two generations, so that memory stays bounded
+// however large the import.
+type recentLevels struct{ cur, old map[stix.ID]stix.TLP }
+
+const recentSize = 1 << 15
+
+func (r *recentLevels) put(id stix.ID, tlp stix.TLP) {
+	if len(r.cur) >= recentSize || r.cur == nil {
+		r.old, r.cur = r.cur, make(map[stix.ID]stix.TLP, recentSize)
+	}
+	r.cur[id] = tlp
+}
+
+func (r *recentLevels) get(id stix.ID) (stix.TLP, bool) {
+	if l, ok := r.cur[id]; ok {
+		return l, true
+	}
+	l, ok := r.old[id]
+	return l, ok
+}
+
+// Commit writes what is left, settles TLP levels, counts dangling
 // references and commits.
 func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 	var stats store.CommitStats
@@ -271,35 +406,39 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 	return stats, nil
 }
 
-// levelSQL recomputes, for the objects written by an import and those that
-// refer to them, first each object's own level from its markings, then the
-// effective level of containers, relationships and sightings: the highest
-// of their own and of every object they refer to.
+// levelSQL settles what the importer could not: first the own level of
+// every object that refers to a TLP marking written by this import (it was
+// computed before the marking's level was final), then the effective level
+// of the containers and relationships in recheck, of those among the
+// former, and of those that refer to anything in raised or among the
+// former: the highest of their own level and of every object they refer to.
 var levelSQL = []string{
 	`CREATE TEMP TABLE IF NOT EXISTS affected (id TEXT PRIMARY KEY)`,
 	`DELETE FROM affected`,
-	`INSERT OR IGNORE INTO affected SELECT id FROM touched`,
-	`INSERT OR IGNORE INTO affected SELECT r.source_id FROM refs r JOIN touched t ON t.id = r.target_id
-		JOIN markings m ON m.id = t.id`,
-	// Own levels: reset, then raise those that reference a TLP marking.
+	`INSERT OR IGNORE INTO affected SELECT r.source_id FROM markings m JOIN touched t ON t.id = m.id
+		JOIN refs r ON r.target_id = m.id`,
+	// Own levels: reset, then raise those that carry a TLP marking.
 	`UPDATE objects SET tlp = 0 WHERE tlp <> 0 AND id IN (SELECT id FROM affected)`,
 	`UPDATE objects SET tlp = (SELECT max(m.level) FROM refs r JOIN markings m ON m.id = r.target_id
-		WHERE r.source_id = objects.id AND r.prop IN ('object_marking_refs', 'granular_markings.marking_ref'))
-		WHERE id IN (SELECT r.source_id FROM refs r JOIN markings m ON m.id = r.target_id
-		JOIN affected a ON a.id = r.source_id)`,
-	// Containers and relationships that refer to anything affected.
-	`INSERT OR IGNORE INTO affected SELECT r.source_id FROM refs r JOIN affected a ON a.id = r.target_id
-		WHERE r.prop IN ` + levelProps,
+		WHERE r.source_id = objects.id AND r.prop IN ` + markingPropsSQL + `)
+		WHERE id IN (SELECT r.source_id FROM affected a JOIN refs r ON r.source_id = a.id
+		JOIN markings m ON m.id = r.target_id WHERE r.prop IN ` + markingPropsSQL + `)`,
 	`UPDATE objects SET eff_tlp = tlp WHERE eff_tlp <> tlp AND id IN (SELECT id FROM affected)`,
+	`INSERT OR IGNORE INTO raised SELECT id FROM affected`,
+	`INSERT OR IGNORE INTO recheck SELECT id FROM affected`,
+	`INSERT OR IGNORE INTO recheck SELECT r.source_id FROM raised x JOIN refs r ON r.target_id = x.id
+		WHERE +r.prop IN ` + levelPropsSQL,
 	`UPDATE objects SET eff_tlp = max(tlp, coalesce((SELECT max(o2.tlp) FROM refs r JOIN objects o2 ON o2.id = r.target_id
-		WHERE r.source_id = objects.id AND r.prop IN ` + levelProps + `), 0))
-		WHERE type IN ('report', 'grouping', 'note', 'opinion', 'observed-data', 'relationship', 'sighting')
-		AND id IN (SELECT id FROM affected)`,
+		WHERE r.source_id = objects.id AND +r.prop IN ` + levelPropsSQL + `), 0))
+		WHERE type IN ` + levelTypesSQL + ` AND id IN (SELECT id FROM recheck)`,
 }
 
-// levelProps are the references whose targets raise a container's or a
-// relationship's effective level.
-const levelProps = `('object_refs', 'source_ref', 'target_ref', 'sighting_of_ref', 'observed_data_refs', 'where_sighted_refs')`
+// The SQL forms of the marking properties, levelProps and levelTypes.
+const (
+	markingPropsSQL = `('object_marking_refs', 'granular_markings.marking_ref')`
+	levelPropsSQL   = `('object_refs', 'source_ref', 'target_ref', 'sighting_of_ref', 'observed_data_refs', 'where_sighted_refs')`
+	levelTypesSQL   = `('report', 'grouping', 'note', 'opinion', 'observed-data', 'relationship', 'sighting')`
+)
 
 func (im *importer) closeStmts() {
 	for _, st := range im.stmts {
