@@ -35,9 +35,9 @@ const affected = `affected AS (
 // its markings, then the effective level of every object whose own level
 // or whose referred objects' levels may have changed: for containers,
 // relationships and sightings the highest of their own and of every object
-// they refer to, for other objects their own. It follows the SQLite
-// backend's levelSQL, with the affected set as a CTE instead of a
-// temporary table; rows whose level stays the same are left alone (an
+// they refer to, for other objects their own. These are the SQLite
+// backend's rules, computed in two statements with the affected set as a
+// CTE; rows whose level stays the same are left alone (an
 // update would rewrite the row and its index entries). The statements run
 // in order, so the second sees the levels the first wrote.
 var levelSQL = []string{
