@@ -37,6 +37,8 @@ type Service struct {
 	log      *slog.Logger
 	now      func() time.Time
 
+	// The provider status is what this process has seen; servers sharing
+	// a database each keep their own.
 	mu      sync.Mutex
 	probe   *ProbeResult // last provider probe
 	lastErr *failure     // last provider failure seen by Ask
