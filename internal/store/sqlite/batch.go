@@ -17,8 +17,11 @@ type batch struct {
 	stmts map[int]*sql.Stmt
 }
 
-// maxParams stays under SQLite's limit of 32,766 bound parameters.
-const maxParams = 30000
+// maxRows is the most rows one statement inserts. Statements insert a
+// power of two rows, so that a handful of them, prepared once per import,
+// serve every batch: preparing a statement of thousands of parameters for
+// each batch size would cost as much as the inserts.
+const maxRows = 128
 
 // newBatch returns a batch of "verb INTO table VALUES ..." statements.
 // Tables of the knowledge base take INSERT OR FAIL: rather than the default
@@ -38,9 +41,11 @@ func (b *batch) len() int { return len(b.rows) / b.cols }
 // last row written (0 when there were none).
 func (b *batch) flush(ctx context.Context, tx *sql.Tx) (int64, error) {
 	var last int64
-	perStmt := maxParams / b.cols
 	for rows := b.rows; len(rows) > 0; {
-		n := min(len(rows)/b.cols, perStmt)
+		n := maxRows
+		for n > len(rows)/b.cols {
+			n /= 2
+		}
 		st, err := b.stmt(ctx, tx, n)
 		if err != nil {
 			return 0, err

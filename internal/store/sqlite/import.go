@@ -39,16 +39,17 @@ type importer struct {
 
 	objects, refs, labels, extIDs, fts, markings *batch
 	// Temporary tables for Commit: every id written; containers whose
-	// effective level is left to Commit; ids written with a level above
-	// CLEAR or over a stored version, whose containers Commit rechecks.
-	touched, recheck, raised *batch
+	// effective level is left to Commit; new objects with a level above
+	// CLEAR, whose containers from earlier imports Commit rechecks; objects
+	// written over a stored version, all of whose containers it rechecks.
+	touched, recheck, raised, changed *batch
 }
 
 // flushEvery is how many objects are collected before their rows are written.
 const flushEvery = 1024
 
 // tempTables hold, for the length of one import, what Commit must revisit.
-var tempTables = []string{"touched", "recheck", "raised"}
+var tempTables = []string{"touched", "recheck", "raised", "changed"}
 
 // Import starts a write transaction. SQLite allows one writer at a time;
 // a second importer waits for the first (busy_timeout).
@@ -68,6 +69,7 @@ func (d *DB) Import(ctx context.Context) (store.Importer, error) {
 		touched:  newBatch("INSERT OR IGNORE", `touched (id)`, 1),
 		recheck:  newBatch("INSERT OR IGNORE", `recheck (id)`, 1),
 		raised:   newBatch("INSERT OR IGNORE", `raised (id)`, 1),
+		changed:  newBatch("INSERT OR IGNORE", `changed (id)`, 1),
 	}
 	if err := im.begin(ctx); err != nil {
 		tx.Rollback()
@@ -108,7 +110,7 @@ func (im *importer) begin(ctx context.Context) error {
 
 func (im *importer) batches() []*batch {
 	// objects first: Commit checks the sequence numbers they were given.
-	return []*batch{im.objects, im.refs, im.labels, im.extIDs, im.fts, im.markings, im.touched, im.recheck, im.raised}
+	return []*batch{im.objects, im.refs, im.labels, im.extIDs, im.fts, im.markings, im.touched, im.recheck, im.raised, im.changed}
 }
 
 var importSQL = map[string]string{
@@ -309,7 +311,10 @@ func (im *importer) written(o *stix.Object, tlp stix.TLP, effKnown, replaced boo
 	if !effKnown {
 		im.recheck.add(string(o.ID))
 	}
-	if tlp > stix.TLPClear || replaced {
+	switch {
+	case replaced:
+		im.changed.add(string(o.ID))
+	case tlp > stix.TLPClear:
 		im.raised.add(string(o.ID))
 	}
 	im.recent.put(o.ID, tlp)
@@ -393,7 +398,7 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 			return stats, fmt.Errorf("sqlite: recompute levels: %w", err)
 		}
 	}
-	err := im.tx.QueryRowContext(ctx, `SELECT count(*) FROM refs r JOIN touched t ON t.id = r.source_id
+	err := im.tx.QueryRowContext(ctx, `SELECT count(*) FROM touched t CROSS JOIN refs r ON r.source_id = t.id
 		WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = r.target_id)`).Scan(&stats.DanglingRefs)
 	if err != nil {
 		return stats, fmt.Errorf("sqlite: count dangling references: %w", err)
@@ -410,27 +415,32 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 // every object that refers to a TLP marking written by this import (it was
 // computed before the marking's level was final), then the effective level
 // of the containers and relationships in recheck, of those among the
-// former, and of those that refer to anything in raised or among the
-// former: the highest of their own level and of every object they refer to.
+// former, of those that refer to anything in changed or among the former,
+// and of those written before this import that refer to anything in
+// raised (those written by it knew the levels of what they refer to, or
+// are in recheck): the highest of their own level and of every object they
+// refer to.
 var levelSQL = []string{
 	`CREATE TEMP TABLE IF NOT EXISTS affected (id TEXT PRIMARY KEY)`,
 	`DELETE FROM affected`,
-	`INSERT OR IGNORE INTO affected SELECT r.source_id FROM markings m JOIN touched t ON t.id = m.id
-		JOIN refs r ON r.target_id = m.id`,
+	`INSERT OR IGNORE INTO affected SELECT r.source_id FROM markings m CROSS JOIN touched t ON t.id = m.id
+		CROSS JOIN refs r ON r.target_id = m.id`,
 	// Own levels: reset, then raise those that carry a TLP marking.
 	`UPDATE objects SET tlp = 0 WHERE tlp <> 0 AND id IN (SELECT id FROM affected)`,
 	`UPDATE objects SET tlp = (SELECT max(m.level) FROM refs r JOIN markings m ON m.id = r.target_id
 		WHERE r.source_id = objects.id AND r.prop IN ` + markingPropsSQL + `)
-		WHERE id IN (SELECT r.source_id FROM affected a JOIN refs r ON r.source_id = a.id
-		JOIN markings m ON m.id = r.target_id WHERE r.prop IN ` + markingPropsSQL + `)`,
+		WHERE id IN (SELECT r.source_id FROM affected a CROSS JOIN refs r ON r.source_id = a.id
+		CROSS JOIN markings m ON m.id = r.target_id WHERE r.prop IN ` + markingPropsSQL + `)`,
 	`UPDATE objects SET eff_tlp = tlp WHERE eff_tlp <> tlp AND id IN (SELECT id FROM affected)`,
-	`INSERT OR IGNORE INTO raised SELECT id FROM affected`,
+	`INSERT OR IGNORE INTO changed SELECT id FROM affected`,
 	`INSERT OR IGNORE INTO recheck SELECT id FROM affected`,
-	`INSERT OR IGNORE INTO recheck SELECT r.source_id FROM raised x JOIN refs r ON r.target_id = x.id
+	`INSERT OR IGNORE INTO recheck SELECT r.source_id FROM changed x CROSS JOIN refs r ON r.target_id = x.id
 		WHERE +r.prop IN ` + levelPropsSQL,
+	`INSERT OR IGNORE INTO recheck SELECT r.source_id FROM raised x CROSS JOIN refs r ON r.target_id = x.id
+		WHERE +r.prop IN ` + levelPropsSQL + ` AND r.source_id NOT IN (SELECT id FROM touched)`,
 	`UPDATE objects SET eff_tlp = max(tlp, coalesce((SELECT max(o2.tlp) FROM refs r JOIN objects o2 ON o2.id = r.target_id
 		WHERE r.source_id = objects.id AND +r.prop IN ` + levelPropsSQL + `), 0))
-		WHERE type IN ` + levelTypesSQL + ` AND id IN (SELECT id FROM recheck)`,
+		WHERE id IN (SELECT id FROM recheck) AND +type IN ` + levelTypesSQL,
 }
 
 // The SQL forms of the marking properties, levelProps and levelTypes.
