@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -14,9 +16,17 @@ import (
 // keeps raw as the object's stored form. Parse fails only when raw is not a
 // JSON object; whether the object is valid STIX is Validate's business.
 func Parse(raw []byte) (*Object, error) {
-	o := &Object{Raw: raw, Confidence: -1}
-	p := parser{o: o, dec: jsontext.NewDecoder(bytes.NewReader(raw))}
-	if err := p.object(); err != nil {
+	o := &Object{Raw: raw, Confidence: -1, keys: make([]string, 0, 16)}
+	p := parsers.Get().(*parser)
+	p.o = o
+	// A bytes.Buffer lets the decoder read raw in place, without copying it
+	// into a buffer of its own.
+	p.dec.Reset(bytes.NewBuffer(raw))
+	err := p.object()
+	p.o = nil
+	p.dec.Reset(noInput{}) // drop the decoder's hold on raw
+	parsers.Put(p)
+	if err != nil {
 		return nil, fmt.Errorf("parse object: %w", err)
 	}
 	o.Created, _ = parseTime(o.rawTimes["created"])
@@ -24,6 +34,14 @@ func Parse(raw []byte) (*Object, error) {
 	o.Published, _ = parseTime(o.rawTimes["published"])
 	return o, nil
 }
+
+// parsers reuse their decoders: a new one for every object costs more
+// than the parsing.
+var parsers = sync.Pool{New: func() any { return &parser{dec: jsontext.NewDecoder(noInput{})} }}
+
+type noInput struct{}
+
+func (noInput) Read([]byte) (int, error) { return 0, io.EOF }
 
 type parser struct {
 	o   *Object
@@ -38,12 +56,19 @@ func (p *parser) object() error {
 	if tok.Kind() != '{' {
 		return errors.New("not a JSON object")
 	}
-	for p.dec.PeekKind() != '}' {
-		name, err := p.dec.ReadToken()
+	for k := p.dec.PeekKind(); k != '}'; k = p.dec.PeekKind() {
+		if k != '"' {
+			// Not a name: ReadToken reports why, as it always has.
+			if _, err := p.dec.ReadToken(); err != nil {
+				return err
+			}
+			return errors.New("object member name is not a string")
+		}
+		name, err := p.dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		key := name.String()
+		key := propertyName(name)
 		p.o.keys = append(p.o.keys, key)
 		if err := p.property(key); err != nil {
 			return err
@@ -52,6 +77,39 @@ func (p *parser) object() error {
 	_, err = p.dec.ReadToken()
 	return err
 }
+
+// propertyName unquotes a property name, without allocating for the names
+// Parse looks for and the common ones it skips.
+func propertyName(quoted jsontext.Value) string {
+	inner := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		if s, ok := knownNames[string(inner)]; ok {
+			return s
+		}
+		return string(inner)
+	}
+	b, _ := jsontext.AppendUnquote(nil, quoted) // the decoder has checked the escapes
+	return string(b)
+}
+
+// knownNames are the property names met in nearly every object.
+var knownNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{"type", "id", "spec_version", "created", "modified", "published", "revoked",
+		"name", "description", "aliases", "x_mitre_aliases", "x_opencti_aliases", "labels", "confidence",
+		"relationship_type", "external_references", "granular_markings", "definition", "definition_type",
+		"extensions", "x_opencti_definition", "created_by_ref", "object_marking_refs", "object_refs",
+		"source_ref", "target_ref", "sighting_of_ref", "where_sighted_refs", "observed_data_refs",
+		"pattern", "pattern_type", "valid_from", "valid_until", "indicator_types", "malware_types",
+		"is_family", "kill_chain_phases", "first_seen", "last_seen", "report_types", "lang", "value",
+		"x_mitre_version", "x_mitre_modified_by_ref", "x_mitre_domains", "x_mitre_attack_spec_version",
+		"x_mitre_deprecated", "x_mitre_platforms", "x_mitre_is_subtechnique", "x_mitre_detection",
+		"x_mitre_data_sources", "x_mitre_contributors", "x_mitre_permissions_required",
+		"x_mitre_tactic_type", "x_mitre_shortname"} {
+		m[n] = n
+	}
+	return m
+}()
 
 // property reads the value of one top-level property.
 func (p *parser) property(name string) error {
