@@ -20,11 +20,29 @@ var ErrNotFound = errors.New("not found")
 type Viewer struct {
 	Name      string   // for logs and audit, e.g. an e-mail address
 	Clearance stix.TLP // the most restricted level this viewer may read
+	Role      Role
 }
 
+// Role is what a user may do: RoleAdmin everything, RoleAnalyst read and
+// write knowledge and use Ask AI, RoleViewer read only.
+type Role string
+
+// Roles, from most to least powerful.
+const (
+	RoleAdmin   Role = "admin"
+	RoleAnalyst Role = "analyst"
+	RoleViewer  Role = "viewer"
+)
+
+// CanWrite reports whether the viewer may change knowledge and use Ask AI.
+func (v Viewer) CanWrite() bool { return v.Role == RoleAdmin || v.Role == RoleAnalyst }
+
+// IsAdmin reports whether the viewer may manage users and settings.
+func (v Viewer) IsAdmin() bool { return v.Role == RoleAdmin }
+
 // LocalAdmin is the viewer of the command line on the machine that holds the
-// data directory: it may read everything.
-var LocalAdmin = Viewer{Name: "local admin", Clearance: stix.TLPRed}
+// data directory: it may read and do everything.
+var LocalAdmin = Viewer{Name: "local admin", Clearance: stix.TLPRed, Role: RoleAdmin}
 
 // Stored is an object as the store keeps it.
 type Stored struct {
