@@ -11,8 +11,8 @@ import (
 )
 
 // Fusion constants: rrfK flattens reciprocal-rank fusion (a small value
-// favours the top of each list), wantBoost favours objects of the types a
-// question asks for, maxPassages bounds the passages kept per hit.
+// favours the top of each list), wantBoost favours objects of the type a
+// question asks for first, maxPassages bounds the passages kept per hit.
 const (
 	rrfK        = 10.0
 	wantBoost   = 2.0
@@ -58,8 +58,8 @@ func (f *fusion) fuse(ctx context.Context, text, vec []index.Passage, nodes []*g
 	ids := make([]stix.ID, 0, len(f.score))
 	for id := range f.score {
 		if o := f.objs[id]; o != nil && !notAnswers[o.Type] && !o.Revoked {
-			if w := f.want[o.Type]; w > 0 {
-				f.score[id] *= 1 + (wantBoost-1)*w/primaryWeight
+			if f.want[o.Type] == primaryWeight {
+				f.score[id] *= wantBoost
 			}
 			ids = append(ids, id)
 		}

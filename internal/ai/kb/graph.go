@@ -13,7 +13,7 @@ import (
 // many of their neighbours a second hop expands from.
 const (
 	maxSeeds     = 6
-	maxSecondHop = 15
+	maxSecondHop = 8
 )
 
 // seed is an entity a question names (or a previous turn cited), with the

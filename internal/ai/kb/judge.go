@@ -1,7 +1,6 @@
 package kb
 
 import (
-	"context"
 	"strings"
 
 	"github.com/tipster-cti/tipster/internal/ai/kb/index"
@@ -19,11 +18,7 @@ const judgeDepth = 5
 // question naming a known entity is relevant; otherwise the best passages
 // must hold enough of its rare words, and no word written as a name may
 // be absent from every passage.
-func (r *Retriever) judge(ctx context.Context, ret *Retrieval, question string, terms []string, text []index.Passage) error {
-	w, err := r.Index.TermWeights(ctx, terms)
-	if err != nil {
-		return err
-	}
+func (r *Retriever) judge(ret *Retrieval, question string, terms []string, w index.Weights, text []index.Passage) {
 	for _, n := range properNouns(question) {
 		for _, part := range words(n) {
 			if df, ok := w.DF[part]; ok && df == 0 {
@@ -50,7 +45,6 @@ func (r *Retriever) judge(ctx context.Context, ret *Retrieval, question string, 
 		ret.Coverage = max(ret.Coverage, held/total)
 	}
 	ret.Relevant = len(ret.Hits) > 0 && (len(ret.Named) > 0 || (len(ret.Unknown) == 0 && ret.Coverage >= minCoverage))
-	return nil
 }
 
 // stem is a crude suffix stripper, close enough to the index's Porter

@@ -2,8 +2,11 @@ package kb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"sort"
+	"sync"
 
 	"github.com/tipster-cti/tipster/internal/ai/kb/index"
 	"github.com/tipster-cti/tipster/internal/extract"
@@ -88,15 +91,20 @@ func (r *Retriever) Retrieve(ctx context.Context, v store.Viewer, q Query) (*Ret
 	if len(seeds) > maxSeeds {
 		seeds = seeds[:maxSeeds]
 	}
-	text, err := r.Index.SearchText(ctx, int(v.Clearance), terms, searchDepth)
+	weights, err := r.Index.TermWeights(ctx, terms)
 	if err != nil {
 		return nil, err
 	}
-	vec, err := r.vectorSearch(ctx, v, q.Question)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := walk(ctx, r.Store, v, seeds, want)
+	var text, vec []index.Passage
+	var nodes []*graphNode
+	err = parallel(
+		func() (err error) {
+			text, err = r.Index.SearchText(ctx, int(v.Clearance), searchTerms(terms, weights), searchDepth)
+			return err
+		},
+		func() (err error) { vec, err = r.vectorSearch(ctx, v, q.Question); return err },
+		func() (err error) { nodes, err = walk(ctx, r.Store, v, seeds, want); return err },
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -106,10 +114,45 @@ func (r *Retriever) Retrieve(ctx context.Context, v store.Viewer, q Query) (*Ret
 		return nil, err
 	}
 	ret := &Retrieval{Hits: hits, Named: named}
-	if err := r.judge(ctx, ret, q.Question, terms, text); err != nil {
-		return nil, err
-	}
+	r.judge(ret, q.Question, terms, weights, text)
 	return ret, nil
+}
+
+// parallel runs the functions at once and returns the first error: the
+// three retrievals read different tables and wait mostly on SQLite.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// commonShare is the share of passages above which a word is too common
+// to search for: it would rank little and cost a scan of most of the index.
+const commonShare = 0.05
+
+// searchTerms drops the words held by more than commonShare of the
+// passages, keeping the two rarest when all of them are that common.
+func searchTerms(terms []string, w index.Weights) []string {
+	var out []string
+	for _, t := range terms {
+		if float64(w.DF[t]) <= commonShare*float64(w.N) {
+			out = append(out, t)
+		}
+	}
+	if len(out) > 0 || len(terms) == 0 {
+		return out
+	}
+	rare := append([]string(nil), terms...)
+	sort.SliceStable(rare, func(i, j int) bool { return w.DF[rare[i]] < w.DF[rare[j]] })
+	return rare[:min(2, len(rare))]
 }
 
 // attackIDPattern matches ATT&CK ids written in a question.

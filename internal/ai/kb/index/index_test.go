@@ -115,3 +115,17 @@ func TestSyncThroughputOnATTACK(t *testing.T) {
 		t.Errorf("status after sync = %+v", s)
 	}
 }
+
+func TestDotMatchesASimpleLoopForEveryLength(t *testing.T) {
+	for n := 0; n < 20; n++ {
+		a, b := make([]float32, n), make([]float32, n)
+		var want float32
+		for i := range a {
+			a[i], b[i] = float32(i)+0.5, float32(n-i)
+			want += a[i] * b[i]
+		}
+		if got := dot(a, b); got != want {
+			t.Errorf("dot of length %d = %v, want %v", n, got, want)
+		}
+	}
+}

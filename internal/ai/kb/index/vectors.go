@@ -130,12 +130,7 @@ func (vs *vectorSet) scanRange(q []float32, clearance int8, limit, lo, hi int) t
 		if lv := vs.levels[i]; lv < 0 || lv > clearance {
 			continue
 		}
-		v := vs.data[i*d : i*d+d]
-		var dot float32
-		for j, x := range q {
-			dot += x * v[j]
-		}
-		top.offer(scored{i, dot}, limit)
+		top.offer(scored{i, dot(q, vs.data[i*d:i*d+d])}, limit)
 	}
 	return top
 }
@@ -210,4 +205,27 @@ func normalized(v []float32) []float32 {
 		out[i] = x * inv
 	}
 	return out
+}
+
+// dot is the dot product of two vectors of the same length, unrolled by
+// eight with separate sums so that the loop is not one long dependency chain.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3, s4, s5, s6, s7 float32
+	i := 0
+	for ; i+8 <= len(a); i += 8 {
+		x, y := a[i:i+8:i+8], b[i:i+8:i+8]
+		s0 += x[0] * y[0]
+		s1 += x[1] * y[1]
+		s2 += x[2] * y[2]
+		s3 += x[3] * y[3]
+		s4 += x[4] * y[4]
+		s5 += x[5] * y[5]
+		s6 += x[6] * y[6]
+		s7 += x[7] * y[7]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3) + (s4 + s5) + (s6 + s7)
 }
