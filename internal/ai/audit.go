@@ -85,7 +85,10 @@ func (a *AuditLog) List(ctx context.Context, q AuditQuery) ([]Entry, error) {
 // Get returns one entry, or ErrNoAudit.
 func (a *AuditLog) Get(ctx context.Context, id int64) (Entry, error) {
 	e, err := a.repo.AuditEntry(ctx, id)
-	return completed(e), err
+	if err != nil {
+		return Entry{}, err
+	}
+	return completed(e), nil
 }
 
 // completed fills the fields of a stored entry derived from others.
