@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tipster-cti/tipster/internal/stix"
 )
@@ -48,9 +49,14 @@ func writeGroup(b *strings.Builder, title string, hits []Hit, names map[stix.ID]
 	fmt.Fprintf(b, "\n%s\n", title)
 	for _, h := range hits {
 		fmt.Fprintf(b, "- %s [%s]\n", displayName(h), h.Object.ID)
-		if len(h.Passages) > 0 {
-			_, text, _ := strings.Cut(h.Passages[0].Text, ": ")
-			fmt.Fprintf(b, "  %s\n", excerpt(text, 300))
+		for _, p := range h.Passages {
+			if stix.ID(p.ObjectID) != h.Object.ID {
+				continue // a relationship's passage: its link is listed below
+			}
+			if text := passageBody(p.Text, h.Object.Type); text != "" {
+				fmt.Fprintf(b, "  %s\n", excerpt(text, 300))
+			}
+			break
 		}
 		for i, l := range h.Links {
 			if i == 3 {
@@ -68,15 +74,31 @@ func nameOr(names map[stix.ID]string, id stix.ID) string {
 	return string(id)
 }
 
-// excerpt is the start of s on one line, cut at a word near n bytes.
+// passageBody is a passage's text without the "Name (type): " title
+// that starts it.
+func passageBody(text, typ string) string {
+	marker := " (" + typ + "):"
+	if i := strings.Index(text, marker); i >= 0 {
+		return strings.TrimSpace(text[i+len(marker):])
+	}
+	return text
+}
+
+// excerpt is the start of s on one line, lines joined by "; ", cut at a
+// word near n bytes.
 func excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	s = strings.Join(lines, "; ")
 	if len(s) <= n {
 		return s
 	}
 	cut := strings.LastIndex(s[:n], " ")
 	if cut < n/2 {
-		cut = n
+		for cut = n; cut > 0 && !utf8.RuneStart(s[cut]); cut-- {
+		}
 	}
 	return s[:cut] + " …"
 }

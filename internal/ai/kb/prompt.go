@@ -73,8 +73,9 @@ func displayName(h Hit) string {
 		return h.Object.Name
 	}
 	if len(h.Passages) > 0 {
-		title, _, _ := strings.Cut(h.Passages[0].Text, ": ")
-		return strings.TrimSuffix(title, " ("+h.Object.Type+")")
+		if i := strings.Index(h.Passages[0].Text, " ("+h.Object.Type+"):"); i >= 0 {
+			return h.Passages[0].Text[:i]
+		}
 	}
 	return string(h.Object.ID)
 }
