@@ -93,6 +93,12 @@ type Query struct {
 	IncludeRevoked bool
 	Limit          int    // default 50, at most 1000
 	Cursor         string // from a previous Page.Next
+
+	// TLP, when set, keeps objects whose own TLP level is exactly *TLP,
+	// whichever definition gives it (TLP 1.0, TLP 2.0 or a custom TLP
+	// marking); unmarked objects are TLP:CLEAR. A container's effective
+	// level, which counts its contents, may be higher than its own.
+	TLP *stix.TLP
 }
 
 // Page is one page of a query's results.

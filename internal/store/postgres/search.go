@@ -107,6 +107,9 @@ func filters(q store.Query, args *params) []string {
 		where = append(where, `EXISTS (SELECT 1 FROM refs m WHERE m.source_id = o.id
 			AND m.prop = 'object_marking_refs' AND m.target_id = `+args.add(string(q.Marking))+`)`)
 	}
+	if q.TLP != nil {
+		where = append(where, `o.tlp = `+args.add(int(*q.TLP)))
+	}
 	if q.CreatedBy != "" {
 		where = append(where, `o.created_by = `+args.add(string(q.CreatedBy)))
 	}

@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"input that is not JSON leaves nothing written", testSyntaxRollback},
 		{"search finds names, aliases and descriptions by relevance", testSearch},
 		{"search filters by type, label, marking, author and external id", testFilters},
+		{"search filters by an object's own TLP level, whichever TLP version marks it", testTLPFilter},
 		{"pages follow one another without gaps or repeats", testPagination},
 		{"relationships, containers and related reports are queryable", testGraph},
 		{"objects above the viewer's clearance do not exist for them", testClearance},
