@@ -77,6 +77,7 @@ var apiTests = map[string]func(*testing.T){
 	"TestImportThenQueryOverHTTP":                                      TestImportThenQueryOverHTTP,
 	"TestExportedBundleReimportsOnItsOwn":                              TestExportedBundleReimportsOnItsOwn,
 	"TestErrorsSayWhatAndHideWhatIsHidden":                             TestErrorsSayWhatAndHideWhatIsHidden,
+	"TestTheMarkingFilterTakesALevelOrADefinitionID":                   TestTheMarkingFilterTakesALevelOrADefinitionID,
 	"TestAskAINeverSendsWhatTheViewerCannotRead":                       TestAskAINeverSendsWhatTheViewerCannotRead,
 	"TestGreenCannotReachRed":                                          TestGreenCannotReachRed,
 	"TestCountsLeaveOutHiddenObjects":                                  TestCountsLeaveOutHiddenObjects,

@@ -50,7 +50,7 @@ func parseQuery(r *http.Request) (store.Query, error) {
 	}
 	if m := p.Get("marking"); m != "" {
 		if tlp, err := stix.ParseTLP(m); err == nil {
-			q.Marking = tlp.MarkingID()
+			q.TLP = &tlp // the level, whichever TLP version marks the object
 		} else {
 			q.Marking = stix.ID(m)
 		}
