@@ -94,8 +94,8 @@ func readFilters(p url.Values, defType string) filters {
 }
 
 // query turns the form's filters into a store query; dates are days, the
-// "before" day included. A TLP filter matches the TLP 2.0 marking
-// definition only, so objects marked with the TLP 1.0 ones are not found.
+// "before" day included. The marking filter is a TLP level, matched
+// against each object's own level whichever TLP version marks it.
 func (f filters) query() (store.Query, error) {
 	q := store.Query{Text: f.Q, Label: f.Label, Cursor: f.Cursor}
 	if f.Type != "" {
@@ -106,7 +106,7 @@ func (f filters) query() (store.Query, error) {
 		if err != nil {
 			return q, badRequest("%q is not a TLP level.", f.Marking)
 		}
-		q.Marking = tlp.MarkingID()
+		q.TLP = &tlp
 	}
 	var err error
 	if q.CreatedAfter, err = day(f.After, "created after"); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tipster-cti/tipster/internal/config"
 	"github.com/tipster-cti/tipster/internal/ingest"
+	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
 	"github.com/tipster-cti/tipster/internal/store/sqlite"
 )
@@ -26,8 +27,9 @@ type fixedViewer struct {
 
 func (f fixedViewer) Viewer(*http.Request) (store.Viewer, error) { return f.v, f.err }
 
-// newPages serves the pages over a SQLite store holding the test bundles.
-func newPages(t *testing.T, auth Authenticator) http.Handler {
+// newPages serves the pages over a SQLite store holding the test bundles
+// and the extra bundles named.
+func newPages(t *testing.T, auth Authenticator, extra ...string) http.Handler {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
@@ -35,7 +37,7 @@ func newPages(t *testing.T, auth Authenticator) http.Handler {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	for _, name := range []string{"testdata/apt1.json", "testdata/xss-bundle.json"} {
+	for _, name := range append([]string{"testdata/apt1.json", "testdata/xss-bundle.json"}, extra...) {
 		f, err := os.Open(name)
 		if err != nil {
 			t.Fatal(err)
@@ -152,8 +154,26 @@ func TestFiltersQuery(t *testing.T) {
 	if q.CreatedBefore != time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC) {
 		t.Errorf("the before day is not included: CreatedBefore = %v", q.CreatedBefore)
 	}
-	if q.Marking == "" || len(q.Types) != 1 {
-		t.Errorf("query = %+v", q)
+	if q.TLP == nil || *q.TLP != stix.TLPAmber || q.Marking != "" || len(q.Types) != 1 {
+		t.Errorf("query = %+v, want the level TLP:AMBER and one type", q)
+	}
+}
+
+func TestTheTLPFilterFindsObjectsMarkedWithTLP1Definitions(t *testing.T) {
+	const shared = "../../../shared/data/cti-documentation/using-marking-definitions.json"
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("real data not available (%v): it lives in ../shared beside the checkout", err)
+	}
+	h := newPages(t, fixedViewer{v: store.LocalAdmin}, shared)
+	const amber1 = `href="/objects/indicator--33fe3b22-0201-47cf-85d0-97c02164528d"` // TLP 1.0 AMBER
+	for _, c := range []struct {
+		marking string
+		found   bool
+	}{{"TLP:AMBER", true}, {"TLP:GREEN", false}} {
+		_, body := serve(h, "/search?type=&marking="+c.marking)
+		if strings.Contains(body, amber1) != c.found {
+			t.Errorf("/search?marking=%s lists the TLP 1.0 AMBER indicator: %v, want %v", c.marking, !c.found, c.found)
+		}
 	}
 }
 
