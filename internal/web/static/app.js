@@ -1,6 +1,7 @@
-// Tipster's browser script: theme, keyboard shortcuts, Ask AI streams,
-// AI status, imports and the AI audit log. Every text that comes from the
-// server, a file or a model is written with textContent, never as HTML.
+// Tipster's browser script: theme, keyboard shortcuts and what the other
+// scripts share (API calls with the CSRF token, server-sent events). Every
+// text that comes from the server, a file or a model is written with
+// textContent, never as HTML.
 "use strict";
 
 (function () {
@@ -27,6 +28,51 @@
     } catch (e) { /* not JSON */ }
     return "The server answered " + res.status + ".";
   }
+
+  // readEvents reads a text/event-stream body and calls onEvent(name, data)
+  // for each event, data parsed as JSON when it is JSON.
+  async function readEvents(body, onEvent) {
+    const reader = body.getReader();
+    const dec = new TextDecoder();
+    let buf = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += dec.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
+      let cut;
+      while ((cut = buf.indexOf("\n\n")) >= 0) {
+        dispatch(buf.slice(0, cut), onEvent);
+        buf = buf.slice(cut + 2);
+      }
+    }
+    if (buf.trim()) dispatch(buf, onEvent);
+  }
+
+  function dispatch(block, onEvent) {
+    let name = "message";
+    const data = [];
+    for (const line of block.split("\n")) {
+      if (line.startsWith("event:")) name = line.slice(6).trim();
+      else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+    }
+    if (!data.length) return;
+    const raw = data.join("\n");
+    let parsed = raw;
+    try { parsed = JSON.parse(raw); } catch (e) { /* plain text data */ }
+    onEvent(name, parsed);
+  }
+
+  // problem reads an Ask AI error body: {"error": {message, offline_available}}.
+  async function problem(res) {
+    try {
+      const j = await res.clone().json();
+      if (j && j.error && j.error.message) return j.error;
+    } catch (e) { /* not JSON */ }
+    return { message: await apiError(res) };
+  }
+
+  // deltaText is the text of a delta event, whichever field carries it.
+  const deltaText = (d) => (typeof d === "string" ? d : d.text || d.delta || d.content || "");
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -67,7 +113,7 @@
     });
   }
 
-  window.Tipster = { api, apiError, el };
+  window.Tipster = { api, apiError, el, readEvents, problem, deltaText };
   document.addEventListener("DOMContentLoaded", () => {
     setupTheme();
     setupKeys();
