@@ -123,6 +123,7 @@ func (p *Pages) routes() []route {
 		{"GET /objects/{id}", p.object, false},
 		{"GET /objects/{id}/original", p.original, false},
 		{"GET /import", p.importPage, false},
+		{"GET /ask", p.askPage, false},
 		{"GET /audit", p.auditPage, false},
 		{"GET /settings", p.settings, true},
 		{"GET /users", p.users, true},
