@@ -17,7 +17,7 @@ import (
 )
 
 func init() {
-	register("ask", "Ask AI: fix-spelling, shorter, longer, change-tone, summarize, explain or report", runAsk)
+	register("ask", "Ask AI: fix-spelling, shorter, longer, change-tone, summarize, explain, report, or question (to the knowledge base)", runAsk)
 }
 
 // askFlags are the flags of tipster ask.
@@ -46,6 +46,9 @@ func newAskFlags(env *Env) *askFlags {
 }
 
 func runAsk(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 && args[0] == "question" {
+		return runQuestion(ctx, env, args[1:])
+	}
 	f := newAskFlags(env)
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		if err := f.parse(args); err != nil {

@@ -14,18 +14,7 @@ import (
 	"github.com/tipster-cti/tipster/internal/store"
 )
 
-// init hooks `tipster ask question` into the ask command (ask.go, whose
-// init runs first: files initialise in name order) and adds `tipster eval
-// questions DIR` to eval.go's evaluations.
 func init() {
-	if askCmd, ok := commands["ask"]; ok {
-		commands["ask"] = command{askCmd.summary + "; question asks the knowledge base", func(ctx context.Context, env *Env, args []string) error {
-			if len(args) > 0 && args[0] == "question" {
-				return runQuestion(ctx, env, args[1:])
-			}
-			return askCmd.run(ctx, env, args)
-		}}
-	}
 	evaluations["questions"] = kb.Evaluate
 }
 
