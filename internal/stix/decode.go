@@ -1,6 +1,8 @@
 package stix
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -39,11 +41,28 @@ type Decoder struct {
 	state int // 0 between top-level values, 1 inside an objects array, 2 inside a bundle after its array
 	v20   bool
 	queue [][]byte // a single top-level object, reassembled
+	seen  bool     // a top-level value was read
+	err   error    // an encoding problem found before decoding
 }
 
-// NewDecoder returns a Decoder reading r.
+// NewDecoder returns a Decoder reading r. A UTF-8 byte order mark is
+// skipped; UTF-16 and UTF-32 input is refused with a message that says so.
+// Duplicate property names are left for Parse to report on the object
+// that holds them, so that one bad object does not refuse the whole input.
 func NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{dec: jsontext.NewDecoder(r, jsontext.AllowDuplicateNames(false))}
+	br := bufio.NewReaderSize(r, 64<<10)
+	d := &Decoder{}
+	head, _ := br.Peek(4)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		d.err = &SyntaxError{Index: -1, Msg: "input is UTF-16 (it starts with a UTF-16 byte order mark); convert it to UTF-8"}
+	case len(head) == 4 && (head[0] == 0 || head[1] == 0) && (head[2] == 0 || head[3] == 0):
+		d.err = &SyntaxError{Index: -1, Msg: "input is UTF-16 or UTF-32 (it has NUL bytes between characters); convert it to UTF-8"}
+	}
+	d.dec = jsontext.NewDecoder(br, jsontext.AllowDuplicateNames(true))
+	return d
 }
 
 // InputOffset is the number of input bytes consumed so far.
@@ -51,6 +70,9 @@ func (d *Decoder) InputOffset() int64 { return d.dec.InputOffset() }
 
 // Next returns the next object, or io.EOF after the last one.
 func (d *Decoder) Next() (Item, error) {
+	if d.err != nil {
+		return Item{}, d.err
+	}
 	for {
 		if len(d.queue) > 0 {
 			raw := d.queue[0]
@@ -102,14 +124,19 @@ func (d *Decoder) top() error {
 		if _, err := d.dec.ReadToken(); err != nil && !errors.Is(err, io.EOF) {
 			return d.syntax(err, -1)
 		}
+		if !d.seen {
+			return d.shape("input is empty: no STIX bundle, object or array of objects")
+		}
 		return io.EOF
 	case '[':
 		if _, err := d.dec.ReadToken(); err != nil {
 			return d.syntax(err, -1)
 		}
+		d.seen = true
 		d.state = 1
 		return nil
 	case '{':
+		d.seen = true
 		return d.openObject()
 	default:
 		if _, err := d.dec.ReadToken(); err != nil {
@@ -132,6 +159,9 @@ func (d *Decoder) openObject() error {
 			return d.syntax(err, d.index)
 		}
 		key := name.String()
+		if key == "objects" && d.dec.PeekKind() != '[' && bundleType(members) {
+			return d.shape("the bundle's \"objects\" is " + kindName(d.dec.PeekKind()) + ", not an array")
+		}
 		if key == "objects" && d.dec.PeekKind() == '[' {
 			if _, err := d.dec.ReadToken(); err != nil {
 				return d.syntax(err, -1)
@@ -156,7 +186,10 @@ func (d *Decoder) openObject() error {
 	}
 	raw := append(append([]byte{'{'}, members...), '}')
 	if isBundle(raw) {
-		return nil // a bundle with no objects array: nothing to import
+		if o, err := Parse(raw); err == nil && o.Has("objects") {
+			return d.shape("the bundle's \"objects\" is not an array")
+		}
+		return nil // a bundle with no objects at all: nothing to import
 	}
 	d.queue = append(d.queue, raw)
 	return nil
@@ -181,6 +214,11 @@ func (d *Decoder) bundleRest() error {
 func isBundle(raw []byte) bool {
 	o, err := Parse(raw)
 	return err == nil && o.Type == "bundle"
+}
+
+// bundleType reports whether the members read so far say "type": "bundle".
+func bundleType(members []byte) bool {
+	return isBundle(append(append([]byte{'{'}, members...), '}'))
 }
 
 func bundle20(members []byte) bool {

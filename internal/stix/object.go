@@ -37,9 +37,10 @@ type Object struct {
 	// (definition.tlp, the TLP 2.0 extension, or x_opencti_definition).
 	MarkingTLP string
 
-	rawTimes map[string]string // created, modified, published, as written
-	badRefs  []badRef
-	keys     []string // top-level property names, in order
+	rawTimes  map[string]string // created, modified, published, as written
+	badRefs   []badRef
+	notString []string // top-level properties that must be strings but are not
+	keys      []string // top-level property names, in order
 }
 
 // Has reports whether the object has the top-level property prop.

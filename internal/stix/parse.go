@@ -44,8 +44,10 @@ type noInput struct{}
 func (noInput) Read([]byte) (int, error) { return 0, io.EOF }
 
 type parser struct {
-	o   *Object
-	dec *jsontext.Decoder
+	o     *Object
+	dec   *jsontext.Decoder
+	prop  string // the top-level property being read
+	depth int    // > 0 inside external_references, whose shape is checked elsewhere
 }
 
 func (p *parser) object() error {
@@ -70,6 +72,7 @@ func (p *parser) object() error {
 		}
 		key := propertyName(name)
 		p.o.keys = append(p.o.keys, key)
+		p.prop = key
 		if err := p.property(key); err != nil {
 			return err
 		}
@@ -124,7 +127,8 @@ func (p *parser) property(name string) error {
 		return err
 	case "spec_version":
 		return p.str(&o.SpecVersion)
-	case "created", "modified", "published":
+	case "created", "modified", "published", "valid_from", "valid_until", "first_seen", "last_seen",
+		"first_observed", "last_observed":
 		var s string
 		if err := p.str(&s); err != nil {
 			return err
@@ -155,6 +159,8 @@ func (p *parser) property(name string) error {
 	case "relationship_type":
 		return p.str(&o.RelationshipType)
 	case "external_references":
+		p.depth++
+		defer func() { p.depth-- }()
 		return p.externalRefs()
 	case "granular_markings", "definition", "extensions", "x_opencti_definition":
 		return p.walk(name, 1)
@@ -172,6 +178,8 @@ func (p *parser) str(dst *string) error {
 	}
 	if tok.Kind() == '"' {
 		*dst = tok.String()
+	} else if p.depth == 0 {
+		p.o.notString = append(p.o.notString, p.prop)
 	}
 	return p.skipRest(tok)
 }

@@ -168,3 +168,61 @@ func TestTLP(t *testing.T) {
 		}
 	}
 }
+
+func TestDecoderRefusesInputWithoutObjects(t *testing.T) {
+	cases := []struct{ name, input, msg string }{
+		{"an empty input", "", "input is empty"},
+		{"whitespace only", " \n\t ", "input is empty"},
+		{"a bundle whose objects is a number", `{"type":"bundle","id":"bundle--6a3f6490-9c44-40de-b059-e5940f246673","objects":5}`, "not an array"},
+		{"a bundle whose objects comes before its type", `{"objects":{},"type":"bundle"}`, "not an array"},
+		{"UTF-16 input", "\xff\xfe{\x00}\x00", "UTF-16"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := NewDecoder(strings.NewReader(c.input)).Next()
+			if err == nil || !strings.Contains(err.Error(), c.msg) {
+				t.Errorf("error %v, want one saying %q", err, c.msg)
+			}
+		})
+	}
+}
+
+func TestDecoderAcceptsAByteOrderMarkAndReportsDuplicatesPerObject(t *testing.T) {
+	input := "\ufeff[" + validIdentity + `}, {"type":"identity","type":"malware"}]`
+	d := NewDecoder(strings.NewReader(input))
+	first, err := d.Next()
+	if err != nil {
+		t.Fatalf("a UTF-8 byte order mark refused: %v", err)
+	}
+	if _, err := Parse(first.Raw); err != nil {
+		t.Fatal(err)
+	}
+	second, err := d.Next()
+	if err != nil {
+		t.Fatalf("a duplicate property refused the whole input: %v", err)
+	}
+	if _, err := Parse(second.Raw); err == nil || !strings.Contains(err.Error(), `"type"`) {
+		t.Errorf("the object with a duplicate property: %v, want an error naming it", err)
+	}
+}
+
+func TestValidateRefusesWrongTypesAndEmptyContainers(t *testing.T) {
+	cases := []struct{ name, json, reason string }{
+		{"a name that is a number", strings.Replace(validIdentity, `"Franistan Intelligence"`, `5`, 1) + `}`, `"name" must be a string`},
+		{"a negative confidence", validIdentity + `,"confidence":-5}`, "confidence"},
+		{"an indicator with a bad valid_from", `{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","pattern":"[x:y = 'z']","pattern_type":"stix","valid_from":"garbage"}`, "valid_from"},
+		{"malware without is_family", `{"type":"malware","spec_version":"2.1","id":"malware--2485b844-4efe-4343-84c8-eb33312dd56f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","name":"m"}`, "is_family"},
+		{"a report with no object_refs", `{"type":"report","spec_version":"2.1","id":"report--84e4d88f-44ea-4bcd-bbf3-b2c1c320bcb3","created":"2015-12-21T19:59:11.000Z","modified":"2015-12-21T19:59:11.000Z","name":"r","published":"2016-01-20T17:00:00.000Z","object_refs":[]}`, "object_refs is empty"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o, err := Parse([]byte(c.json))
+			if err == nil {
+				err = Validate(o)
+			}
+			if err == nil || !strings.Contains(err.Error(), c.reason) {
+				t.Errorf("error %v, want one mentioning %q", err, c.reason)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package stix
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // typeVocab maps STIX 2.0 types whose "labels" became a typed vocabulary
 // property in STIX 2.1.
@@ -36,14 +39,11 @@ func Upgrade(o *Object) (*Object, error) {
 		}
 	}
 	if prop, ok := typeVocab[o.Type]; ok && len(o.Labels) > 0 && !o.Has(prop) {
-		add = fmt.Appendf(add, "%q:[", prop)
-		for i, l := range o.Labels {
-			if i > 0 {
-				add = append(add, ',')
-			}
-			add = fmt.Appendf(add, "%q", l)
+		labels, err := json.Marshal(o.Labels)
+		if err != nil {
+			return nil, fmt.Errorf("upgrade: labels: %w", err)
 		}
-		add = append(add, "],"...)
+		add = fmt.Appendf(add, "%q:%s,", prop, labels)
 	}
 	return Parse(Prepend(o.Raw, add))
 }

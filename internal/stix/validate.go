@@ -21,6 +21,7 @@ var sdoRequired = map[string][]string{
 	"indicator":        {"pattern", "pattern_type", "valid_from"},
 	"infrastructure":   {"name"},
 	"intrusion-set":    {"name"},
+	"malware":          {"is_family"},
 	"malware-analysis": {"product"},
 	"note":             {"content", "object_refs"},
 	"observed-data":    {"first_observed", "last_observed", "number_observed"},
@@ -43,6 +44,9 @@ func Validate(o *Object) error {
 	}
 	if !ValidTypeName(o.Type) {
 		return invalid("type %q is not a valid STIX type name", o.Type)
+	}
+	if len(o.notString) > 0 {
+		return invalid("property %q must be a string", o.notString[0])
 	}
 	if o.ID == "" {
 		return invalid("missing required property \"id\"")
@@ -81,14 +85,18 @@ func validateCommon(o *Object) error {
 	if o.SpecVersion != "" && o.SpecVersion != "2.1" {
 		return invalid("spec_version %q is not \"2.1\"", o.SpecVersion)
 	}
-	if o.Confidence > 100 {
-		return invalid("confidence %d is above 100", o.Confidence)
+	if o.Confidence > 100 || o.Has("confidence") && o.Confidence < 0 {
+		return invalid("confidence must be between 0 and 100")
+	}
+	if required := sdoRequired[o.Type]; contains(required, "object_refs") && len(o.Contents()) == 0 && len(o.badRefs) == 0 {
+		return invalid("object_refs is empty; a %s must refer to at least one object", o.Type)
 	}
 	return nil
 }
 
 func validateTimes(o *Object) error {
-	for _, name := range []string{"created", "modified", "published"} {
+	for _, name := range []string{"created", "modified", "published", "valid_from", "valid_until",
+		"first_seen", "last_seen", "first_observed", "last_observed"} {
 		s, ok := o.rawTimes[name]
 		if !ok {
 			continue
@@ -128,4 +136,13 @@ func validateRefs(o *Object) error {
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
