@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -65,4 +66,41 @@ func BenchmarkBuildLexicon(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkShorterScales runs shorter on the 20-page report repeated to
+// 1 MB and to 4 MB, as written and run into one line (pasted text that
+// lost its line breaks). Its bytes per second should be about the same at
+// both sizes: it fell fourfold per doubling while shorter rebuilt the
+// growing line at every sentence.
+func BenchmarkShorterScales(b *testing.B) {
+	e := New(testKB(b))
+	page := twentyPages(b)
+	for _, shape := range []struct {
+		name string
+		text string
+	}{{"lines", page}, {"one-line", strings.Join(strings.Fields(page), " ")}} {
+		for _, size := range []int{1 << 20, 4 << 20} {
+			text := repeatTo(shape.text, size)
+			b.Run(fmt.Sprintf("%s/%dKB", shape.name, size>>10), func(b *testing.B) {
+				task := ai.Task{Operation: ai.Shorter, Content: text, Viewer: store.LocalAdmin}
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					if _, err := e.Run(ctx, task, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// repeatTo repeats text, separated by a space, until it holds n bytes.
+func repeatTo(text string, n int) string {
+	var sb strings.Builder
+	for sb.Len() < n {
+		sb.WriteString(text)
+		sb.WriteString(" ")
+	}
+	return sb.String()
 }

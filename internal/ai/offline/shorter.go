@@ -54,40 +54,54 @@ func shorterKeep(a *analysis) []int {
 
 // shorterLines returns the kept sentences as lines: sentences of one
 // line of the original are joined, list items keep their dash, and a
-// heading is kept when something under it is.
+// heading is kept when something under it is. Each line is built once,
+// so a text on a single line costs no more than one of many lines.
 func shorterLines(a *analysis) []string {
 	keep := shorterKeep(a)
+	headings := a.headingsBefore()
 	var lines []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			lines = append(lines, cur.String())
+			cur.Reset()
+		}
+	}
 	lastLine, lastHeading := -1, -1
 	for _, i := range keep {
 		s := a.sents[i]
-		if h := a.headingBefore(i); h >= 0 && h != lastHeading {
+		if h := headings[i]; h >= 0 && h != lastHeading {
+			flush()
 			lines = append(lines, a.sentenceText(h))
-			lastHeading = h
+			lastHeading, lastLine = h, -1
 		}
-		text := a.sentenceText(i)
 		if s.line == lastLine {
-			lines[len(lines)-1] += " " + text
-			continue
+			cur.WriteString(" ")
+		} else {
+			flush()
+			if s.item {
+				cur.WriteString("- ")
+			}
 		}
-		if s.item {
-			text = "- " + text
-		}
-		lines = append(lines, text)
+		cur.WriteString(a.sentenceText(i))
 		lastLine = s.line
 	}
+	flush()
 	return lines
 }
 
-// headingBefore returns the heading that sentence i falls under, -1 when
-// none does.
-func (a *analysis) headingBefore(i int) int {
-	for k := i - 1; k >= 0; k-- {
-		if a.sents[k].heading {
-			return k
+// headingsBefore returns, for each sentence, the heading it falls under,
+// -1 when none does.
+func (a *analysis) headingsBefore() []int {
+	out := make([]int, len(a.sents))
+	last := -1
+	for i, s := range a.sents {
+		out[i] = last
+		if s.heading {
+			last = i
 		}
 	}
-	return -1
+	return out
 }
 
 // shorter answers the shorter operation.
