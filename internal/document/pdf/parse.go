@@ -119,7 +119,11 @@ func (f *file) indirectAt(off int, want int) (any, error) {
 		l.pos = save
 		return d, nil
 	}
-	return f.streamBody(l, d, want)
+	s, err := f.streamBody(l, d, want)
+	if err != nil {
+		return nil, err // not a nil *Stream, which would not read as null
+	}
+	return s, nil
 }
 
 // streamBody reads the bytes after the "stream" keyword, trusting /Length
