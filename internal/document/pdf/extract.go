@@ -7,6 +7,10 @@
 // text and graphics matrices and put in reading order, detecting columns
 // by the empty vertical strips between them.
 //
+// Decoding is bounded against decompression bombs: each filter's output
+// and each page's content by Options.MaxStreamBytes, the whole document
+// by Options.MaxDecodedBytes; past either, Extract fails with ErrTooLarge.
+//
 // Composite fonts without a ToUnicode CMap give no text, and LZW-compressed
 // content streams (rare since PDF 1.2) are skipped.
 package pdf
@@ -20,22 +24,44 @@ import (
 	"time"
 )
 
-// Errors returned by Extract, wrapped with detail.
+// Errors returned by Extract, wrapped with detail; their text names the
+// format, so a caller can wrap them once without repeating it.
 var (
 	// ErrNotPDF means the data does not start with a %PDF- header.
-	ErrNotPDF = errors.New("not a pdf")
+	ErrNotPDF = errors.New("not a PDF")
 	// ErrEncrypted means the document has an /Encrypt dictionary.
-	ErrEncrypted = errors.New("pdf is encrypted")
+	ErrEncrypted = errors.New("encrypted PDF")
 	// ErrCorrupt means the structure could not be read.
-	ErrCorrupt = errors.New("pdf is corrupt")
+	ErrCorrupt = errors.New("corrupt PDF")
+	// ErrTooLarge means the streams decode to more than Options allow,
+	// as a decompression bomb does.
+	ErrTooLarge = errors.New("PDF too large when decompressed")
 )
 
 // Options bounds the work done on one document.
 type Options struct {
-	// MaxStreamBytes caps one decoded stream; default 256 MiB.
+	// MaxStreamBytes caps the output of each filter of a stream, and the
+	// content streams of one page together; default 256 MiB.
 	MaxStreamBytes int64
+	// MaxDecodedBytes caps the bytes decoded from all streams of the
+	// document together (every filter stage counts, and a stream decoded
+	// again counts again); default 4 × MaxStreamBytes.
+	MaxDecodedBytes int64
 	// MaxPages caps the pages read; default 10,000.
 	MaxPages int
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxStreamBytes <= 0 {
+		o.MaxStreamBytes = 256 << 20
+	}
+	if o.MaxDecodedBytes <= 0 {
+		o.MaxDecodedBytes = 4 * o.MaxStreamBytes
+	}
+	if o.MaxPages <= 0 {
+		o.MaxPages = 10000
+	}
+	return o
 }
 
 // Result is the text and metadata of one document.
@@ -69,43 +95,60 @@ func (r *Result) Text() string {
 }
 
 // Extract reads data as a PDF and returns its text, page by page. It checks
-// ctx between pages.
-func Extract(ctx context.Context, data []byte, opt Options) (res *Result, err error) {
-	if opt.MaxStreamBytes <= 0 {
-		opt.MaxStreamBytes = 256 << 20
-	}
-	if opt.MaxPages <= 0 {
-		opt.MaxPages = 10000
-	}
+// ctx between pages. Streams that decode past Options' caps stop it with
+// ErrTooLarge.
+func Extract(ctx context.Context, data []byte, opt Options) (*Result, error) {
+	res, _, err := extract(ctx, data, opt.withDefaults())
+	return res, err
+}
+
+// extract is Extract, also returning the decoding budget so that tests can
+// see how much work was done.
+func extract(ctx context.Context, data []byte, opt Options) (res *Result, lim *budget, err error) {
+	lim = newBudget(opt.MaxStreamBytes, opt.MaxDecodedBytes)
 	start := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-"))
 	if start < 0 {
-		return nil, fmt.Errorf("pdf: %w: no %%PDF- header in the first 1024 bytes", ErrNotPDF)
+		return nil, lim, fmt.Errorf("%w: no %%PDF- header in the first 1024 bytes", ErrNotPDF)
 	}
 	defer func() {
 		// A reader bug must not take the process down with a hostile file.
 		if p := recover(); p != nil {
-			res, err = nil, fmt.Errorf("pdf: %w: internal error: %v", ErrCorrupt, p)
+			res, err = nil, fmt.Errorf("%w: internal error: %v", ErrCorrupt, p)
 		}
 	}()
-	f, err := openFile(data[start:], opt.MaxStreamBytes)
-	if errors.Is(err, ErrEncrypted) {
-		return nil, fmt.Errorf("pdf: %w: documents with /Encrypt are not decrypted", ErrEncrypted)
+	f, err := openFile(data[start:], lim)
+	switch {
+	case lim.err != nil:
+		return nil, lim, fmt.Errorf("%w: %w", ErrTooLarge, lim.err)
+	case errors.Is(err, ErrEncrypted):
+		return nil, lim, fmt.Errorf("%w: documents with /Encrypt are not decrypted", ErrEncrypted)
+	case err != nil:
+		return nil, lim, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("pdf: %w: %w", ErrCorrupt, err)
-	}
-	res = &Result{}
+	res, err = f.read(ctx, opt.MaxPages)
+	return res, lim, err
+}
+
+// read extracts the metadata and every page's text.
+func (f *file) read(ctx context.Context, maxPages int) (*Result, error) {
+	res := &Result{}
 	f.info(res)
-	pages := f.pages(opt.MaxPages)
+	pages := f.pages(maxPages)
+	if f.lim.err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTooLarge, f.lim.err)
+	}
 	if len(pages) == 0 {
-		return nil, fmt.Errorf("pdf: %w: page tree has no pages", ErrCorrupt)
+		return nil, fmt.Errorf("%w: page tree has no pages", ErrCorrupt)
 	}
 	in := &interp{f: f, fontDict: map[Ref]*font{}, maxSpans: 1 << 20, active: map[*Stream]bool{}}
 	for i, p := range pages {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
+			return nil, fmt.Errorf("pdf page %d: %w", i+1, err)
 		}
 		res.Pages = append(res.Pages, in.page(p))
+		if f.lim.err != nil {
+			return nil, fmt.Errorf("%w: page %d: %w", ErrTooLarge, i+1, f.lim.err)
+		}
 	}
 	return res, nil
 }
@@ -172,18 +215,37 @@ func (in *interp) page(p page) string {
 	in.stack = in.stack[:0]
 	in.forms = 0
 	in.gs = gstate{ctm: identity, scale: 100}
-	var content []byte
-	switch c := in.f.resolve(p.dict["Contents"]).(type) {
-	case *Stream:
-		content, _ = in.f.decode(c)
-	case Array:
-		for _, part := range c {
-			if s, ok := in.f.resolve(part).(*Stream); ok {
-				data, _ := in.f.decode(s)
-				content = append(append(content, data...), '\n')
-			}
-		}
-	}
+	content := in.f.content(p.dict["Contents"])
 	in.run(content, p.res)
 	return pageText(in.spans)
+}
+
+// content decodes a page's /Contents, a stream or an array of streams
+// read as one, at most MaxStreamBytes in all. A stream that fails to
+// decode is skipped, since damaged files are common; going past the
+// budget leaves f.lim.err set for the caller.
+func (f *file) content(v any) []byte {
+	switch c := f.resolve(v).(type) {
+	case *Stream:
+		data, _ := f.decode(c)
+		return data
+	case Array:
+		var content []byte
+		for _, part := range c {
+			s, ok := f.resolve(part).(*Stream)
+			if !ok {
+				continue
+			}
+			data, err := f.decode(s)
+			if err == nil && int64(len(content)+len(data)+1) > f.lim.stream {
+				f.lim.exceedPage()
+			}
+			if f.lim.err != nil {
+				return nil
+			}
+			content = append(append(content, data...), '\n')
+		}
+		return content
+	}
+	return nil
 }

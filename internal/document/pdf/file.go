@@ -17,31 +17,33 @@ type entry struct {
 
 // file is a parsed PDF cross-reference with lazily loaded objects.
 type file struct {
-	data      []byte
-	xref      map[int]entry
-	trailer   Dict
-	cache     map[int]any
-	objStms   map[int]map[int]any
-	cmaps     map[*Stream]map[uint32]string
-	busy      map[int]bool
-	rebuilt   bool
-	maxStream int64
+	data    []byte
+	xref    map[int]entry
+	trailer Dict
+	cache   map[int]any
+	objStms map[int]map[int]any
+	cmaps   map[*Stream]map[uint32]string
+	busy    map[int]bool
+	rebuilt bool
+	lim     *budget // bounds the bytes decoded from streams
 }
 
-func openFile(data []byte, maxStream int64) (*file, error) {
-	f := &file{data: data, maxStream: maxStream, cache: map[int]any{},
+func openFile(data []byte, lim *budget) (*file, error) {
+	f := &file{data: data, lim: lim, cache: map[int]any{},
 		objStms: map[int]map[int]any{}, busy: map[int]bool{},
 		cmaps: map[*Stream]map[uint32]string{}}
 	if err := f.readXref(); err != nil || !f.hasRoot() {
-		if rerr := f.rebuild(); rerr != nil {
-			return nil, fmt.Errorf("%w (cross-reference: %v)", rerr, err)
+		if rerr := f.rebuild(); rerr != nil && err != nil {
+			return nil, fmt.Errorf("%w, and %w", err, rerr)
+		} else if rerr != nil {
+			return nil, rerr
 		}
 	}
 	if _, ok := f.trailer["Encrypt"]; ok {
 		return nil, ErrEncrypted
 	}
 	if !f.hasRoot() {
-		return nil, fmt.Errorf("%w: no document catalog (/Root)", errSyntax)
+		return nil, errors.New("no document catalog (/Root)")
 	}
 	return f, nil
 }
@@ -59,13 +61,13 @@ func (f *file) readXref() error {
 	tail := f.data[max(0, len(f.data)-2048):]
 	i := bytes.LastIndex(tail, []byte("startxref"))
 	if i < 0 {
-		return fmt.Errorf("%w: no startxref", errSyntax)
+		return errors.New("no startxref in the last 2048 bytes")
 	}
 	l := &lexer{b: tail, pos: i + len("startxref")}
 	tok, _ := l.token()
 	off, ok := tok.(int64)
 	if !ok {
-		return fmt.Errorf("%w: startxref without offset", errSyntax)
+		return errors.New("startxref without an offset")
 	}
 	f.xref = map[int]entry{}
 	seen := map[int64]bool{}
@@ -92,48 +94,52 @@ func (f *file) readXref() error {
 // xrefSection reads a classic table or a cross-reference stream at off.
 func (f *file) xrefSection(off int) (Dict, error) {
 	if off < 0 || off >= len(f.data) {
-		return nil, fmt.Errorf("%w: xref offset %d outside file", errSyntax, off)
+		return nil, fmt.Errorf("xref offset %d is outside the file (%d bytes)", off, len(f.data))
 	}
 	l := &lexer{b: f.data, pos: off}
 	save := l.pos
 	if tok, _ := l.token(); tok == keyword("xref") {
-		return f.xrefTable(l)
+		return f.xrefTable(l, off)
 	}
 	l.pos = save
 	n, _ := l.token()
 	num, ok := n.(int64)
 	if !ok {
-		return nil, fmt.Errorf("%w: nothing readable at xref offset %d", errSyntax, off)
+		return nil, fmt.Errorf("nothing readable at xref offset %d", off)
 	}
 	v, err := f.indirectAt(off, int(num))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("xref stream at byte %d unreadable: %w", off, err)
 	}
 	s, ok := v.(*Stream)
 	if !ok || s.Dict["Type"] != Name("XRef") {
-		return nil, fmt.Errorf("%w: object at xref offset %d is not an xref stream", errSyntax, off)
+		return nil, fmt.Errorf("object at xref offset %d is not an xref stream", off)
 	}
-	return s.Dict, f.xrefStream(s)
+	if err := f.xrefStream(s); err != nil {
+		return nil, fmt.Errorf("xref stream at byte %d unreadable: %w", off, err)
+	}
+	return s.Dict, nil
 }
 
-func (f *file) xrefTable(l *lexer) (Dict, error) {
+// xrefTable reads a classic table whose "xref" keyword is at byte off.
+func (f *file) xrefTable(l *lexer, off int) (Dict, error) {
 	for {
 		tok, ok := l.token()
 		if !ok {
-			return nil, fmt.Errorf("%w: xref table without trailer", errSyntax)
+			return nil, fmt.Errorf("xref table at byte %d unreadable: no trailer", off)
 		}
 		if tok == keyword("trailer") {
 			d, err := l.object(0)
 			if dd, ok := d.(Dict); ok && err == nil {
 				return dd, nil
 			}
-			return nil, fmt.Errorf("%w: bad trailer", errSyntax)
+			return nil, fmt.Errorf("xref table at byte %d unreadable: bad trailer dictionary", off)
 		}
 		start, ok1 := tok.(int64)
 		c, _ := l.token()
 		count, ok2 := c.(int64)
 		if !ok1 || !ok2 || count < 0 || count > int64(len(f.data)) {
-			return nil, fmt.Errorf("%w: bad xref subsection header", errSyntax)
+			return nil, fmt.Errorf("xref table at byte %d unreadable: bad subsection header at byte %d", off, l.pos)
 		}
 		for i := int64(0); i < count; i++ {
 			o, _ := l.token()
@@ -153,17 +159,17 @@ func (f *file) xrefTable(l *lexer) (Dict, error) {
 func (f *file) xrefStream(s *Stream) error {
 	data, err := f.decode(s)
 	if err != nil {
-		return fmt.Errorf("xref stream: %w", err)
+		return err
 	}
 	w, _ := s.Dict["W"].(Array)
 	if len(w) != 3 {
-		return fmt.Errorf("%w: xref stream /W must have 3 entries", errSyntax)
+		return errors.New("/W must have 3 entries")
 	}
 	var ws [3]int
 	for i, v := range w {
 		n, _ := v.(int64)
 		if n < 0 || n > 8 {
-			return fmt.Errorf("%w: xref stream field width %d", errSyntax, n)
+			return fmt.Errorf("/W field width %d", n)
 		}
 		ws[i] = int(n)
 	}
@@ -174,7 +180,7 @@ func (f *file) xrefStream(s *Stream) error {
 	}
 	row := ws[0] + ws[1] + ws[2]
 	if row == 0 {
-		return fmt.Errorf("%w: xref stream rows of width 0", errSyntax)
+		return errors.New("/W gives rows of width 0")
 	}
 	p := 0
 	for i := 0; i+1 < len(index); i += 2 {
@@ -214,7 +220,7 @@ func (f *file) addStreamEntry(num int, rec []byte, ws [3]int) {
 }
 
 var objHeader = regexp.MustCompile(`(\d+)[ \t\r\n\f]+(\d+)[ \t\r\n\f]+obj\b`)
-var errNoObjects = errors.New("no objects found")
+var errNoObjects = errors.New("no objects found scanning the file")
 
 // rebuild scans the whole file for "n g obj" headers, as readers do when a
 // cross-reference table is missing or wrong.
@@ -230,7 +236,7 @@ func (f *file) rebuild() error {
 		f.xref[num] = entry{off: m[0]}
 	}
 	if len(f.xref) == 0 {
-		return fmt.Errorf("%w: %w", errSyntax, errNoObjects)
+		return errNoObjects
 	}
 	f.indexObjectStreams()
 	if i := bytes.LastIndex(f.data, []byte("trailer")); i >= 0 {

@@ -7,64 +7,86 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
-// decode applies a stream's filters, refusing output beyond maxStream bytes
-// so that a small compressed bomb cannot exhaust memory.
+// decode applies a stream's filters. Every filter's output, and the raw
+// bytes of a stream without filters, is charged to the document's budget
+// (f.lim), so that a small compressed bomb, or one stream listed many
+// times, cannot exhaust memory or time; going past it fails the decode
+// with the budget's error and every decode after it too.
 func (f *file) decode(s *Stream) ([]byte, error) {
-	filters := f.resolve(s.Dict["Filter"])
-	params := f.resolve(s.Dict["DecodeParms"])
-	var names []Name
-	var parms []any
-	switch t := filters.(type) {
-	case Name:
-		names, parms = []Name{t}, []any{params}
-	case Array:
-		for i, v := range t {
-			n, _ := f.resolve(v).(Name)
-			names = append(names, n)
-			if pa, ok := params.(Array); ok && i < len(pa) {
-				parms = append(parms, f.resolve(pa[i]))
-			} else {
-				parms = append(parms, nil)
-			}
-		}
+	if f.lim.err != nil {
+		return nil, f.lim.err
 	}
+	names, parms := f.filters(s)
 	data := s.Raw
+	if len(names) == 0 && int64(len(data)) > f.lim.room() {
+		return nil, f.lim.exceed()
+	}
 	for i, name := range names {
-		var err error
-		data, err = f.applyFilter(name, data, f.dict(parms[i]))
-		if err != nil {
-			return data, fmt.Errorf("filter %s: %w", name, err)
+		limit := f.lim.room()
+		out, err := f.applyFilter(name, data, parms[i], limit)
+		if errors.Is(err, errOverLimit) || int64(len(out)) > limit {
+			return nil, f.lim.exceed()
 		}
+		if err != nil {
+			return nil, fmt.Errorf("filter %s: %w", name, err)
+		}
+		f.lim.spend(len(out))
+		data = out
+	}
+	if len(names) == 0 {
+		f.lim.spend(len(data))
 	}
 	return data, nil
 }
 
+// filters lists a stream's filter names with their parameters.
+func (f *file) filters(s *Stream) ([]Name, []Dict) {
+	params := f.resolve(s.Dict["DecodeParms"])
+	switch t := f.resolve(s.Dict["Filter"]).(type) {
+	case Name:
+		return []Name{t}, []Dict{f.dict(params)}
+	case Array:
+		names, parms := make([]Name, len(t)), make([]Dict, len(t))
+		for i, v := range t {
+			names[i], _ = f.resolve(v).(Name)
+			if pa, ok := params.(Array); ok && i < len(pa) {
+				parms[i] = f.dict(pa[i])
+			}
+		}
+		return names, parms
+	}
+	return nil, nil
+}
+
 var errUnsupportedFilter = errors.New("unsupported filter")
 
-func (f *file) applyFilter(name Name, data []byte, parms Dict) ([]byte, error) {
+// applyFilter decodes data with one filter, stopping with errOverLimit
+// as soon as the output would pass limit bytes.
+func (f *file) applyFilter(name Name, data []byte, parms Dict, limit int64) ([]byte, error) {
 	switch name {
 	case "FlateDecode", "Fl":
-		out, err := f.inflate(data)
+		out, err := inflate(data, limit)
 		if err != nil {
 			return nil, err
 		}
 		return f.predict(out, parms)
 	case "ASCIIHexDecode", "AHx":
 		l := &lexer{b: append(append([]byte{'<'}, data...), '>')}
-		return []byte(l.hexString()), nil
+		return []byte(l.hexString()), nil // half the input at most
 	case "ASCII85Decode", "A85":
-		return ascii85(data), nil
+		return ascii85(data, limit)
 	case "RunLengthDecode", "RL":
-		return runLength(data), nil
+		return runLength(data, limit)
 	}
 	return nil, fmt.Errorf("%w %s", errUnsupportedFilter, name)
 }
 
 // inflate reads zlib data, falling back to raw deflate, and keeps whatever
 // decoded before a truncation since damaged streams are common.
-func (f *file) inflate(data []byte) ([]byte, error) {
+func inflate(data []byte, limit int64) ([]byte, error) {
 	var r io.Reader
 	zr, err := zlib.NewReader(bytes.NewReader(data))
 	if err == nil {
@@ -72,9 +94,9 @@ func (f *file) inflate(data []byte) ([]byte, error) {
 	} else {
 		r = flate.NewReader(bytes.NewReader(data))
 	}
-	out, err := io.ReadAll(io.LimitReader(r, f.maxStream+1))
-	if int64(len(out)) > f.maxStream {
-		return nil, fmt.Errorf("decoded stream exceeds %d bytes", f.maxStream)
+	out, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(out)) > limit {
+		return nil, errOverLimit
 	}
 	if err != nil && len(out) == 0 {
 		return nil, err
@@ -155,14 +177,16 @@ func abs(x int) int {
 	return x
 }
 
-func ascii85(data []byte) []byte {
+// ascii85 decodes ASCII base-85 up to its "~>" end marker, stopping with
+// errOverLimit past limit bytes ("z" makes four bytes of one).
+func ascii85(data []byte, limit int64) ([]byte, error) {
 	var out []byte
 	var tuple uint32
 	n := 0
 	for _, c := range data {
 		switch {
 		case c == '~':
-			return flush85(out, tuple, n)
+			return within(flush85(out, tuple, n), limit)
 		case c == 'z' && n == 0:
 			out = append(out, 0, 0, 0, 0)
 		case c >= '!' && c <= 'u':
@@ -173,8 +197,19 @@ func ascii85(data []byte) []byte {
 				tuple, n = 0, 0
 			}
 		}
+		if int64(len(out)) > limit {
+			return nil, errOverLimit
+		}
 	}
-	return flush85(out, tuple, n)
+	return within(flush85(out, tuple, n), limit)
+}
+
+// within returns out, or errOverLimit when it is longer than limit.
+func within(out []byte, limit int64) ([]byte, error) {
+	if int64(len(out)) > limit {
+		return nil, errOverLimit
+	}
+	return out, nil
 }
 
 func flush85(out []byte, tuple uint32, n int) []byte {
@@ -188,7 +223,10 @@ func flush85(out []byte, tuple uint32, n int) []byte {
 	return append(out, b[:n-1]...)
 }
 
-func runLength(data []byte) []byte {
+// runLength decodes RunLengthDecode data, stopping with errOverLimit
+// before the output passes limit bytes: each two input bytes may repeat
+// one byte 128 times.
+func runLength(data []byte, limit int64) ([]byte, error) {
 	var out []byte
 	for i := 0; i < len(data); {
 		n := int(data[i])
@@ -196,14 +234,24 @@ func runLength(data []byte) []byte {
 		switch {
 		case n < 128:
 			end := min(i+n+1, len(data))
+			if int64(len(out)+end-i) > limit {
+				return nil, errOverLimit
+			}
 			out = append(out, data[i:end]...)
 			i = end
 		case n > 128 && i < len(data):
-			out = append(out, bytes.Repeat(data[i:i+1], 257-n)...)
+			if int64(len(out)+257-n) > limit {
+				return nil, errOverLimit
+			}
+			k := len(out)
+			out = slices.Grow(out, 257-n)[:k+257-n]
+			for j := k; j < len(out); j++ {
+				out[j] = data[i]
+			}
 			i++
 		default:
-			return out
+			return out, nil
 		}
 	}
-	return out
+	return out, nil
 }
