@@ -56,7 +56,15 @@ type Options struct {
 	Progress func(bytesRead int64)
 	// Source names the input in skip records ("" for none).
 	Source string
+	// Writer is who imports. Objects stored above the writer's clearance
+	// are never replaced by their import: they are skipped. Nil means the
+	// local administrator, who may replace anything.
+	Writer *store.Viewer
 }
+
+// MaxObjectBytes is the largest single object imported: 16 MiB. Larger
+// objects are skipped with a reason; they make every listing slow.
+const MaxObjectBytes = 16 << 20
 
 // ErrInput is wrapped by errors that come from the input, not the store:
 // JSON that is not well formed, or JSON that holds no STIX objects.
@@ -91,6 +99,17 @@ func Bundle(ctx context.Context, st store.Store, r io.Reader, opt Options) (Summ
 		}
 		if it.reason != "" {
 			sum.Skipped = append(sum.Skipped, Skip{Index: it.index, ID: idOf(it.o), Reason: it.reason, Source: opt.Source})
+			continue
+		}
+		if reason, err := guard(ctx, st, opt.Writer, it.o); err != nil {
+			return sum, err
+		} else if reason != "" {
+			sum.Skipped = append(sum.Skipped, Skip{Index: it.index, ID: idOf(it.o), Reason: reason, Source: opt.Source})
+			continue
+		} else if it.o.Type == "marking-definition" && markingKnown(ctx, st, it.o.ID) {
+			// Marking definitions cannot be versioned (STIX 2.1, 7.2.1):
+			// a changed copy of a known one must not change its level.
+			sum.Unchanged++
 			continue
 		}
 		if it.upgraded {
@@ -179,9 +198,12 @@ func idOf(o *stix.Object) string {
 // prepare parses, upgrades, marks and validates one object; reason is
 // non-empty when the object must be skipped.
 func prepare(it stix.Item, marking *stix.TLP, known map[stix.ID]stix.TLP) (o *stix.Object, upgraded bool, reason string) {
+	if len(it.Raw) > MaxObjectBytes {
+		return nil, false, fmt.Sprintf("object is %d MiB, more than the %d MiB allowed", len(it.Raw)>>20, MaxObjectBytes>>20)
+	}
 	o, err := stix.Parse(it.Raw)
 	if err != nil {
-		return nil, false, err.Error()
+		return nil, false, strings.TrimPrefix(strings.TrimPrefix(err.Error(), "parse object: "), "jsontext: ")
 	}
 	if stix.NeedsUpgrade(o) {
 		if o, err = stix.Upgrade(o); err != nil {

@@ -26,7 +26,12 @@ type DocumentOptions struct {
 	Lexicon *extract.Lexicon // names and aliases from the knowledge base; nil finds ATT&CK ids only
 	Now     func() time.Time // clock, for tests; time.Now by default
 	Parse   document.Options // bounds on the document reader
+	Writer  *store.Viewer    // who imports; nil is the local administrator
 }
+
+// ErrNotPermitted is returned when a document maps to a report stored above
+// the importer's clearance.
+var ErrNotPermitted = errors.New("not permitted")
 
 // DocumentResult is what a document import made.
 type DocumentResult struct {
@@ -84,6 +89,16 @@ func Document(ctx context.Context, st store.Store, r io.Reader, name string, opt
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return res, err
 	}
+	if existing != nil {
+		if opt.Writer != nil && existing.EffectiveTLP > opt.Writer.Clearance {
+			return res, fmt.Errorf("%w: a report made from this file is stored above your clearance", ErrNotPermitted)
+		}
+		// Importing the file again never lowers the report's marking.
+		if opt.Marking == nil || *opt.Marking < existing.TLP {
+			level := existing.TLP
+			opt.Marking = &level
+		}
+	}
 	report, changed := b.report(reportID, doc, name, existing)
 	res = DocumentResult{ReportID: reportID, Name: doc.Title, Format: string(doc.Format),
 		Indicators: len(found.Indicators), Entities: countKnown(found.Entities), Updated: existing != nil && changed,
@@ -94,7 +109,7 @@ func Document(ctx context.Context, st store.Store, r io.Reader, name string, opt
 		if err != nil {
 			return res, err
 		}
-		if res.Summary, err = Bundle(ctx, st, bytes.NewReader(bundle), Options{Marking: opt.Marking, Source: name}); err != nil {
+		if res.Summary, err = Bundle(ctx, st, bytes.NewReader(bundle), Options{Marking: opt.Marking, Source: name, Writer: opt.Writer}); err != nil {
 			return res, err
 		}
 		if len(res.Summary.Skipped) > 0 {

@@ -19,12 +19,12 @@ const sharedData = "../../../shared/data"
 // case refused with a precise reason.
 func TestEveryRealFileImportsWithTheRightOutcome(t *testing.T) {
 	cases := []struct {
-		file            string
-		imported        int    // created, updated or unchanged (a fresh store holds only the built-in markings)
-		upgraded        int    // objects upgraded from STIX 2.0
-		skipped         int    // objects refused
-		reason          string // part of the first refusal's reason, or of the error
-		notJSON         bool   // the whole file is refused
+		file     string
+		imported int    // created, updated or unchanged (a fresh store holds only the built-in markings)
+		upgraded int    // objects upgraded from STIX 2.0
+		skipped  int    // objects refused
+		reason   string // part of the first refusal's reason, or of the error
+		notJSON  bool   // the whole file is refused
 	}{
 		{file: "cti-documentation/apt1.json", imported: 76},
 		{file: "cti-documentation/poisonivy.json", imported: 155},

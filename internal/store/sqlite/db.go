@@ -14,10 +14,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/tipster-cti/tipster/internal/stix"
+	"github.com/tipster-cti/tipster/internal/store"
 )
 
 //go:embed migrations/*.sql
@@ -28,8 +30,9 @@ const FileName = "tipster.db"
 
 // DB is the SQLite store. It implements store.Store.
 type DB struct {
-	db   *sql.DB
-	path string
+	db      *sql.DB
+	path    string
+	writers chan struct{} // one import at a time in this process
 }
 
 // Open opens, or creates, the store in directory dir and applies pending
@@ -46,7 +49,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	d := &DB{db: db, path: path}
+	d := &DB{db: db, path: path, writers: make(chan struct{}, 1)}
 	if _, err := db.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: WAL mode: %w", err)
@@ -149,4 +152,39 @@ func OpenExisting(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: no Tipster store in %s: %w", dir, err)
 	}
 	return Open(ctx, dir)
+}
+
+// Import starts a batch of writes. SQLite has one writer at a time: imports
+// in this process queue here, in order and for as long as their contexts
+// allow, rather than fail after busy_timeout; another process's writer is
+// waited for by busy_timeout.
+func (d *DB) Import(ctx context.Context) (store.Importer, error) {
+	select {
+	case d.writers <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("sqlite: waiting for another import: %w", ctx.Err())
+	}
+	imp, err := d.begin(ctx)
+	if err != nil {
+		<-d.writers
+		return nil, err
+	}
+	return &queued{Importer: imp, release: func() { <-d.writers }}, nil
+}
+
+// queued releases its place in the import queue when it ends.
+type queued struct {
+	store.Importer
+	release func()
+	once    sync.Once
+}
+
+func (q *queued) Commit(ctx context.Context) (store.CommitStats, error) {
+	defer q.once.Do(q.release)
+	return q.Importer.Commit(ctx)
+}
+
+func (q *queued) Rollback() error {
+	defer q.once.Do(q.release)
+	return q.Importer.Rollback()
 }

@@ -51,9 +51,8 @@ const flushEvery = 1024
 // tempTables hold, for the length of one import, what Commit must revisit.
 var tempTables = []string{"touched", "recheck", "raised", "changed"}
 
-// Import starts a write transaction. SQLite allows one writer at a time;
-// a second importer waits for the first (busy_timeout).
-func (d *DB) Import(ctx context.Context) (store.Importer, error) {
+// begin starts a write transaction.
+func (d *DB) begin(ctx context.Context) (store.Importer, error) {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
