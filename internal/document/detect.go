@@ -12,19 +12,20 @@ import (
 // sniffLen is how much of the head Detect looks at.
 const sniffLen = 4096
 
-// magics are signatures of common binary files, named in ErrBinary.
+// magics are signatures of common binary files, named in ErrBinary with
+// their article ("looks like an ELF executable").
 var magics = []struct {
 	sig  string
 	what string
 }{
-	{"\x7fELF", "ELF executable"}, {"MZ", "Windows executable"},
-	{"\x89PNG\r\n\x1a\n", "PNG image"}, {"GIF8", "GIF image"},
-	{"\xff\xd8\xff", "JPEG image"}, {"PK\x03\x04", "ZIP archive (or Office document)"},
-	{"\x1f\x8b", "gzip archive"}, {"7z\xbc\xaf\x27\x1c", "7-Zip archive"},
-	{"Rar!", "RAR archive"}, {"\xd0\xcf\x11\xe0", "OLE2 file (legacy Office)"},
-	{"\xca\xfe\xba\xbe", "Mach-O or Java class"}, {"\xcf\xfa\xed\xfe", "Mach-O executable"},
-	{"BZh", "bzip2 archive"}, {"\xfd7zXZ\x00", "xz archive"}, {"%!PS", "PostScript"},
-	{"{\\rtf", "RTF document"}, {"RIFF", "RIFF media"}, {"\x00asm", "WebAssembly"},
+	{"\x7fELF", "an ELF executable"}, {"MZ", "a Windows executable"},
+	{"\x89PNG\r\n\x1a\n", "a PNG image"}, {"GIF8", "a GIF image"},
+	{"\xff\xd8\xff", "a JPEG image"}, {"PK\x03\x04", "a ZIP archive (or Office document)"},
+	{"\x1f\x8b", "a gzip archive"}, {"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"},
+	{"Rar!", "a RAR archive"}, {"\xd0\xcf\x11\xe0", "an OLE2 file (legacy Office)"},
+	{"\xca\xfe\xba\xbe", "a Mach-O executable or Java class"}, {"\xcf\xfa\xed\xfe", "a Mach-O executable"},
+	{"BZh", "a bzip2 archive"}, {"\xfd7zXZ\x00", "an xz archive"}, {"%!PS", "PostScript"},
+	{"{\\rtf", "an RTF document"}, {"RIFF", "a RIFF media file"}, {"\x00asm", "WebAssembly"},
 }
 
 var (
@@ -45,7 +46,7 @@ func Detect(head []byte, name string) (Format, error) {
 	}
 	for _, m := range magics {
 		if bytes.HasPrefix(head, []byte(m.sig)) {
-			return "", fmt.Errorf("%w: looks like a %s", ErrBinary, m.what)
+			return "", fmt.Errorf("%w: looks like %s", ErrBinary, m.what)
 		}
 	}
 	text := decodeText(head)

@@ -4,6 +4,7 @@
 package document
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,26 +86,32 @@ var (
 	// ErrEmpty means the input holds no readable text.
 	ErrEmpty = errors.New("document is empty")
 	// ErrBinary means the input is not a document (an image, executable...).
-	ErrBinary = errors.New("document is binary")
+	ErrBinary = errors.New("binary, not a document")
 	// ErrEncrypted means the PDF is encrypted.
 	ErrEncrypted = errors.New("document is encrypted")
-	// ErrTooLarge means the input exceeds Options.MaxBytes.
-	ErrTooLarge = errors.New("document is too large")
+	// ErrTooLarge means the input exceeds Options.MaxBytes, or a PDF's
+	// streams decompress to far more than that.
+	ErrTooLarge = errors.New("too large")
 	// ErrCorrupt means the file's structure could not be read.
 	ErrCorrupt = errors.New("document is corrupt")
 )
+
+// kindError marks err with one of the sentinels above for errors.Is,
+// without repeating the sentinel's text where err already says it
+// ("corrupt PDF: …").
+type kindError struct{ kind, err error }
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
 
 // Parse reads a whole document from r and extracts its text. name (a file
 // name or URL path) is used for messages, as a tiebreak between text and
 // Markdown, and as the last resort for the title.
 func Parse(ctx context.Context, r io.Reader, name string, opt Options) (*Document, error) {
 	opt = opt.withDefaults()
-	data, err := io.ReadAll(io.LimitReader(r, opt.MaxBytes+1))
+	data, err := readInput(r, name, opt.MaxBytes)
 	if err != nil {
-		return nil, fmt.Errorf("document %s: read: %w", name, err)
-	}
-	if int64(len(data)) > opt.MaxBytes {
-		return nil, fmt.Errorf("document %s: %w: more than %d bytes", name, ErrTooLarge, opt.MaxBytes)
+		return nil, fmt.Errorf("document %s: %w", name, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("document %s: %w", name, err)
@@ -115,11 +122,11 @@ func Parse(ctx context.Context, r io.Reader, name string, opt Options) (*Documen
 	}
 	doc, err := parseAs(ctx, format, data, opt)
 	if err != nil {
-		return nil, fmt.Errorf("document %s: %s: %w", name, format, err)
+		return nil, fmt.Errorf("document %s: %w", name, err)
 	}
 	doc.Format, doc.MediaType = format, format.MediaType()
 	if strings.TrimSpace(doc.Text) == "" {
-		return nil, fmt.Errorf("document %s: %s: %w: no text found", name, format, ErrEmpty)
+		return nil, fmt.Errorf("document %s: %w: no text found in it as %s", name, ErrEmpty, format)
 	}
 	doc.Title = strings.Join(strings.Fields(doc.Title), " ")
 	if doc.Title == "" {
@@ -127,6 +134,27 @@ func Parse(ctx context.Context, r io.Reader, name string, opt Options) (*Documen
 	}
 	doc.Text, doc.Truncated = truncate(doc.Text, opt.MaxTextBytes)
 	return doc, nil
+}
+
+// readInput reads r up to limit bytes. It checks the first block before
+// reading on, so that binary input (an executable, /dev/zero) is refused
+// as binary rather than as too large.
+func readInput(r io.Reader, name string, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := io.CopyN(&buf, r, min(sniffLen, limit+1))
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if _, err := Detect(buf.Bytes(), name); errors.Is(err, ErrBinary) {
+		return nil, err
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1-n)); err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if int64(buf.Len()) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+	}
+	return buf.Bytes(), nil
 }
 
 func parseAs(ctx context.Context, f Format, data []byte, opt Options) (*Document, error) {

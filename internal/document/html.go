@@ -14,7 +14,7 @@ import (
 func parseHTML(s string) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(s))
 	if err != nil {
-		return nil, fmt.Errorf("%w: html: %w", ErrCorrupt, err)
+		return nil, &kindError{ErrCorrupt, fmt.Errorf("corrupt HTML: %w", err)}
 	}
 	meta := readMeta(root)
 	c := &htmlConv{}

@@ -14,12 +14,14 @@ import (
 // parsePDF extracts text with the built-in reader, and with pdftotext only
 // when that is configured and the built-in reader found no text.
 func parsePDF(ctx context.Context, data []byte, opt Options) (*Document, error) {
-	res, err := pdf.Extract(ctx, data, pdf.Options{MaxStreamBytes: 4 * opt.MaxBytes})
+	res, err := pdf.Extract(ctx, data, pdfOptions(opt))
 	switch {
 	case errors.Is(err, pdf.ErrEncrypted):
-		return nil, fmt.Errorf("%w: %w", ErrEncrypted, err)
+		return nil, &kindError{ErrEncrypted, err}
+	case errors.Is(err, pdf.ErrTooLarge):
+		return nil, &kindError{ErrTooLarge, err}
 	case errors.Is(err, pdf.ErrCorrupt), errors.Is(err, pdf.ErrNotPDF):
-		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return nil, &kindError{ErrCorrupt, err}
 	case err != nil:
 		return nil, err
 	}
@@ -36,6 +38,13 @@ func parsePDF(ctx context.Context, data []byte, opt Options) (*Document, error) 
 		}
 	}
 	return doc, nil
+}
+
+// pdfOptions bounds decoding by the input limit: one stream (or one
+// page's content) may decode to MaxBytes, the whole document to four
+// times that, far more than the text of any report needs.
+func pdfOptions(opt Options) pdf.Options {
+	return pdf.Options{MaxStreamBytes: opt.MaxBytes, MaxDecodedBytes: 4 * opt.MaxBytes}
 }
 
 // pdfToText runs poppler's pdftotext on data, reading stdin and writing
