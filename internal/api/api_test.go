@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tipster-cti/tipster/internal/api"
 	"github.com/tipster-cti/tipster/internal/ingest"
@@ -166,5 +167,56 @@ func TestErrorsSayWhatAndHideWhatIsHidden(t *testing.T) {
 	getJSON(t, srv.URL+"/api/v1/counts", 200, &counts)
 	if counts.Counts["intrusion-set"] != 0 {
 		t.Errorf("counts show a hidden object: %v", counts.Counts)
+	}
+}
+
+func TestASlowUploadDoesNotHoldOtherImports(t *testing.T) {
+	srv, _ := newServer(t, store.LocalAdmin)
+	pr, pw := io.Pipe()
+	slow := make(chan int, 1)
+	go func() {
+		resp, err := http.Post(srv.URL+"/api/v1/bundles", "application/json", pr)
+		if err != nil {
+			slow <- 0
+			return
+		}
+		resp.Body.Close()
+		slow <- resp.StatusCode
+	}()
+	pw.Write([]byte(`[{"type":"identity","spec_version":"2.1",`)) // the rest comes later
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/api/v1/bundles",
+		strings.NewReader(`{"type":"identity","spec_version":"2.1","id":"identity--8c6af861-7b20-41ef-9b59-6344fd872a8f",
+		"created":"2016-08-08T15:50:10.983Z","modified":"2016-08-08T15:50:10.983Z","name":"Quick"}`))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("an import waited for a client still sending its body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("quick import: status %d", resp.StatusCode)
+	}
+	pw.Write([]byte(`"id":"identity--023d105b-752e-4e3c-941c-7d3f3cb15e9e","created":"2016-08-08T15:50:10.983Z",
+		"modified":"2016-08-08T15:50:10.983Z","name":"Slow"}]`))
+	pw.Close()
+	if code := <-slow; code != 200 {
+		t.Errorf("slow import: status %d", code)
+	}
+}
+
+func TestUploadedFileNamesKeepOnlyTheirLastElement(t *testing.T) {
+	cases := map[string]string{
+		"../../etc/passwd":          "passwd",
+		`..\..\windows\evil.txt`:    "evil.txt",
+		"..":                        "document",
+		"":                          "document",
+		"report\u202etxt.exe":       "reporttxt.exe",
+		"advisory 2024 (final).pdf": "advisory 2024 (final).pdf",
+	}
+	for in, want := range cases {
+		if got := api.CleanName(in); got != want {
+			t.Errorf("CleanName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

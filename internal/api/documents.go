@@ -6,7 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"path/filepath"
+	"strings"
 
 	"github.com/tipster-cti/tipster/internal/extract"
 	"github.com/tipster-cti/tipster/internal/ingest"
@@ -33,7 +33,7 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request, v store.
 	if !v.CanWrite() {
 		return ErrForbidden
 	}
-	opt := ingest.DocumentOptions{}
+	opt := ingest.DocumentOptions{Writer: &v}
 	if m := r.URL.Query().Get("marking"); m != "" {
 		tlp, err := stix.ParseTLP(m)
 		if err != nil {
@@ -61,11 +61,7 @@ func uploadedFile(w http.ResponseWriter, r *http.Request) (io.Reader, string, er
 	r.Body = http.MaxBytesReader(w, r.Body, 80<<20)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
-		name := filepath.Base(r.URL.Query().Get("filename"))
-		if name == "." || name == "/" {
-			name = "document"
-		}
-		return r.Body, name, nil
+		return r.Body, CleanName(r.URL.Query().Get("filename")), nil
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -80,13 +76,16 @@ func uploadedFile(w http.ResponseWriter, r *http.Request) (io.Reader, string, er
 			return nil, "", BadRequest("upload: %v", err)
 		}
 		if part.FormName() == "file" {
-			return part, filepath.Base(part.FileName()), nil
+			return part, CleanName(part.FileName()), nil
 		}
 	}
 }
 
 // documentError turns a document reader's refusal into a 400 that says why.
 func documentError(err error) error {
+	if errors.Is(err, ingest.ErrNotPermitted) {
+		return &Error{Status: http.StatusForbidden, Code: "not_permitted", Message: "a report made from this file is stored above your clearance", Err: err}
+	}
 	if errors.Is(err, ingest.ErrInput) {
 		return &Error{Status: http.StatusBadRequest, Code: "bad_document", Message: err.Error(), Err: err}
 	}
@@ -117,4 +116,23 @@ func (s *Server) documentText(w http.ResponseWriter, r *http.Request, v store.Vi
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"report_id": doc.ReportID, "file_name": doc.FileName,
 		"media_type": doc.MediaType, "sha256": doc.SHA256, "text": doc.Text})
+}
+
+// CleanName keeps the last element of a client's file name, whether it
+// was written with slashes or backslashes, without control characters;
+// "document" when nothing usable is left.
+func CleanName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" || name == "." || name == ".." {
+		return "document"
+	}
+	return name
 }

@@ -85,8 +85,11 @@ func validateCommon(o *Object) error {
 	if o.SpecVersion != "" && o.SpecVersion != "2.1" {
 		return invalid("spec_version %q is not \"2.1\"", o.SpecVersion)
 	}
-	if o.Confidence > 100 || o.Has("confidence") && o.Confidence < 0 {
-		return invalid("confidence must be between 0 and 100")
+	if o.Confidence > 100 {
+		return invalid("confidence %d is above 100", o.Confidence)
+	}
+	if o.Has("confidence") && o.Confidence < 0 {
+		return invalid("confidence %d is below 0", o.Confidence)
 	}
 	if required := sdoRequired[o.Type]; contains(required, "object_refs") && len(o.Contents()) == 0 && len(o.badRefs) == 0 {
 		return invalid("object_refs is empty; a %s must refer to at least one object", o.Type)
