@@ -11,6 +11,8 @@ type collector struct {
 	rf    *refanged
 	index map[string]int
 	out   []Indicator
+	// capped is set when a value was dropped for MaxIndicators.
+	capped bool
 }
 
 func newCollector(src string, rf *refanged) *collector {
@@ -30,6 +32,7 @@ func (c *collector) add(k Kind, value string, r0, r1 int, defanged bool, flags [
 	i, ok := c.index[key]
 	if !ok {
 		if len(c.out) >= MaxIndicators {
+			c.capped = true
 			return
 		}
 		i = len(c.out)

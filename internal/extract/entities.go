@@ -114,7 +114,8 @@ func (m *entityMatcher) wordsMatch(e entry) bool {
 
 // matchID recognises T1234, T1234.567 and TA1234 (any case) as whole
 // tokens. A sub-technique suffix of other than three digits (T1156.0012)
-// voids the match.
+// voids the match, and so does an id the lexicon does not know that is
+// outside the ranges ATT&CK uses (see plausibleAttackID).
 func (m *entityMatcher) matchID() int {
 	w, text := m.win, m.text
 	tok, glued := gluedID(text[w[0].start:w[0].end])
@@ -142,8 +143,25 @@ func (m *entityMatcher) matchID() int {
 		m.record(c, "", w[0].start, end)
 		return n
 	}
-	m.record(-1, kind+"\x00"+id, w[0].start, end)
+	if plausibleAttackID(id) {
+		m.record(-1, kind+"\x00"+id, w[0].start, end)
+	}
 	return n
+}
+
+// plausibleAttackID reports whether an upper-case id not in the lexicon
+// is shaped like the ids ATT&CK hands out: techniques T1001 to T1699 today,
+// so T1000–T1999, with an optional sub-technique .001–.099; tactics
+// TA0001 to TA0111, so TA0001–TA0999. "T9999" and "TA9999" are not.
+func plausibleAttackID(id string) bool {
+	if strings.HasPrefix(id, "TA") {
+		return id[2] == '0' && id[2:] != "0000"
+	}
+	id, sub, hasSub := strings.Cut(id, ".")
+	if hasSub && (sub[0] != '0' || sub == "000") {
+		return false
+	}
+	return id[1] == '1'
 }
 
 // gluedID cuts an id glued to a capitalised word, as text pulled from

@@ -15,6 +15,7 @@ var testTerms = []Term{
 	{ID: "intrusion-set--apt1", Kind: "intrusion-set", Name: "APT1", ExternalID: "G0006"},
 	{ID: "intrusion-set--apt1", Kind: "intrusion-set", Name: "Comment Crew"},
 	{ID: "tool--at", Kind: "tool", Name: "at"},
+	{ID: "attack-pattern--ics", Kind: "attack-pattern", Name: "Drive-by Compromise", ExternalID: "T0817"},
 }
 
 // seen is an entity reduced to what a table case states.
@@ -54,6 +55,14 @@ func TestEntitiesMatchesNamesAliasesAndIds(t *testing.T) {
 		{"an id glued to a word is not an id unless the word is capitalised", "FOOT1329 T1329FUN T1016Remote",
 			[]seen{{"attack-pattern", "", "T1016", []string{"T1016"}}}},
 		{"a sub-technique of four digits voids the id", "foo T1156.0012 bar", nil},
+		{"an unknown id outside ATT&CK's technique range is no id", "codes T9999, T0001 and T2059 are not techniques", nil},
+		{"an unknown sub-technique outside ATT&CK's range is no id", "T1059.000 and T1059.123 are not sub-techniques", nil},
+		{"an unknown tactic id outside ATT&CK's range is no id", "TA9999 and TA0000 are not tactics", nil},
+		{"an id the lexicon knows is kept whatever its range", "ICS technique T0817 seen",
+			[]seen{{"attack-pattern", "Drive-by Compromise", "T0817", []string{"T0817"}}}},
+		{"ids at the edges of ATT&CK's ranges are kept", "T1001, T1699.009 and TA0111",
+			[]seen{{"attack-pattern", "", "T1001", []string{"T1001"}}, {"attack-pattern", "", "T1699.009", []string{"T1699.009"}},
+				{"x-mitre-tactic", "", "TA0111", []string{"TA0111"}}}},
 		{"demonyms name their country and sectors are canonical", "Iranian actors hit banks in the U.S.",
 			[]seen{{"location", "Iran", "", []string{"Iranian"}}, {"identity-sector", "financial-services", "", []string{"banks"}},
 				{"location", "United States", "", []string{"U.S"}}}},

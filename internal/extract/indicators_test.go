@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -45,6 +46,14 @@ func TestIndicatorsFindsEachKind(t *testing.T) {
 		{"hashes are lowercased and sized", "MD5 68B329DA9893E34099C7D8AD5CB9C940",
 			[]found{{MD5, "68b329da9893e34099c7d8ad5cb9c940", false}}},
 		{"a CVE id is uppercased", "exploits cve 2021-44228 widely", []found{{CVE, "CVE-2021-44228", false}}},
+		{"the first CVE year and a long number are CVE ids", "CVE-1999-0001 and CVE-2024-1234567",
+			[]found{{CVE, "CVE-1999-0001", false}, {CVE, "CVE-2024-1234567", false}}},
+		{"a URL with a port up to 65535 keeps its port", "GET http://127.0.0.1:65535/x",
+			[]found{{URL, "http://127.0.0.1:65535/x", false}, {IPv4, "127.0.0.1", false}}},
+		{"a port above 65535 leaves the host but no URL", "GET http://127.0.0.1:99999/ and https://evil.example.org:123456/x",
+			[]found{{IPv4, "127.0.0.1", false}, {Domain, "evil.example.org", false}}},
+		{"a schemeless URL needs a valid port too", "see evil.example.org:70000/x",
+			[]found{{Domain, "evil.example.org", false}}},
 		{"an ASN takes several spellings", "AS13335 and ASN 15169", []found{{ASN, "AS13335", false}, {ASN, "AS15169", false}}},
 		{"a registry key stops at the first space of its last part", `set HKCU\Software\Microsoft\Windows\CurrentVersion\Run key`,
 			[]found{{RegistryKey, `HKCU\Software\Microsoft\Windows\CurrentVersion\Run`, false}}},
@@ -86,6 +95,7 @@ func TestIndicatorsAvoidsClassicFalsePositives(t *testing.T) {
 		"just as 2014 ended",
 		"FOOT1329 and T1329FUN",
 		"e.g. and i.e. and U.S. ok",
+		"CVE-0000-0000 and CVE-1998-1234 and CVE-2021-0000 and CVE-2021-123",
 	} {
 		for _, in := range Indicators(text) {
 			if in.Kind != FileName {
@@ -117,6 +127,33 @@ func TestIndicatorsFlagsSpecialRangesInsteadOfDroppingThem(t *testing.T) {
 		if diff := cmp.Diff(c.want, ind[0].Flags); diff != "" {
 			t.Errorf("flags of %q (-want +got):\n%s", c.text, diff)
 		}
+	}
+}
+
+func TestExtractSaysWhenMaxIndicatorsCutTheList(t *testing.T) {
+	// distinct writes n distinct addresses, 10.x.y.z, one a line.
+	distinct := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "10.%d.%d.%d\n", i>>16&255, i>>8&255, i&255)
+		}
+		return b.String()
+	}
+	cases := []struct {
+		name          string
+		n             int
+		wantTruncated bool
+	}{
+		{"exactly MaxIndicators distinct values are all kept", MaxIndicators, false},
+		{"one value past MaxIndicators is dropped and said so", MaxIndicators + 1, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := Extract(distinct(c.n), nil)
+			if len(r.Indicators) != min(c.n, MaxIndicators) || r.Truncated != c.wantTruncated {
+				t.Errorf("%d indicators, Truncated %v; want %d, %v", len(r.Indicators), r.Truncated, min(c.n, MaxIndicators), c.wantTruncated)
+			}
+		})
 	}
 }
 

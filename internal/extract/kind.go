@@ -63,5 +63,5 @@ type Indicator struct {
 const MaxSpans = 1000
 
 // MaxIndicators bounds the distinct indicators returned for one text;
-// values first seen past it are dropped.
+// values first seen past it are dropped and Result.Truncated is set.
 const MaxIndicators = 100000

@@ -6,7 +6,8 @@ import (
 )
 
 // cve matches CVE-YYYY-NNNN (also "CVE YYYY-NNNN" and "cve-…") where the
-// word s[i:j] is "cve"; it returns the end or -1.
+// word s[i:j] is "cve"; it returns the end or -1. The year is 1999 or
+// later (the first CVE ids) and the number has 4 to 8 digits, not all 0.
 func (sc *scanner) cve(i, j int) int {
 	s := sc.s
 	p := j
@@ -14,11 +15,11 @@ func (sc *scanner) cve(i, j int) int {
 		p++
 	}
 	y := run(s, p, isDigit)
-	if y-p != 4 || at(s, y) != '-' {
+	if y-p != 4 || at(s, y) != '-' || s[p:y] < "1999" {
 		return -1
 	}
 	n := run(s, y+1, isDigit)
-	if n-y-1 < 4 || n-y-1 > 8 || isWord(at(s, n)) {
+	if n-y-1 < 4 || n-y-1 > 8 || isWord(at(s, n)) || strings.Trim(s[y+1:n], "0") == "" {
 		return -1
 	}
 	sc.c.add(CVE, "CVE-"+s[p:y]+"-"+s[y+1:n], i, n, false, nil)

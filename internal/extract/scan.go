@@ -4,11 +4,20 @@ import "strings"
 
 // Indicators returns the indicators found in text, ordered by first
 // occurrence. It runs in time and memory linear in len(text).
+// Past MaxIndicators distinct values, later ones are dropped; Extract
+// reports that in Result.Truncated.
 func Indicators(text string) []Indicator {
+	ind, _ := indicators(text)
+	return ind
+}
+
+// indicators is Indicators, also reporting whether MaxIndicators cut the
+// list short.
+func indicators(text string) ([]Indicator, bool) {
 	rf := refang(text)
 	sc := scanner{s: rf.s, c: newCollector(text, &rf)}
 	sc.run()
-	return sc.c.result()
+	return sc.c.result(), sc.c.capped
 }
 
 // scanner walks the refanged text once. Every matcher starts at a word

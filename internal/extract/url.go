@@ -2,6 +2,7 @@ package extract
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -28,6 +29,10 @@ func (sc *scanner) url(i, j int) int {
 	if h.end < 0 {
 		return j + 3
 	}
+	if h.badPort {
+		sc.addHost(h) // not a URL, but the host is still worth reporting
+		return h.end
+	}
 	end := urlRest(s, h.end, i)
 	var b strings.Builder
 	b.WriteString(strings.ToLower(s[i:j]))
@@ -51,6 +56,7 @@ func (sc *scanner) url(i, j int) int {
 type urlHost struct {
 	start0, start, hostEnd, end int
 	bracketed                   bool // an IPv6 address in [ ]
+	badPort                     bool // a port above 65535: no URL
 	value                       string
 	kind                        Kind
 	flags                       []string
@@ -98,15 +104,22 @@ func (sc *scanner) urlHost(p int) (h urlHost, defanged bool) {
 	return sc.withPort(h, e), h.start != p || name != written
 }
 
-// withPort sets a host's end after ":port" at e, or at e.
+// withPort sets a host's end after ":port" at e, or at e. A port above
+// 65535 sets badPort.
 func (sc *scanner) withPort(h urlHost, e int) urlHost {
 	h.end = e
 	if at(sc.s, e) == ':' {
-		if q := run(sc.s, e+1, isDigit); q > e+1 && q-e-1 <= 5 {
-			h.end = q
+		if q := run(sc.s, e+1, isDigit); q > e+1 {
+			h.end, h.badPort = q, !validPort(sc.s[e+1:q])
 		}
 	}
 	return h
+}
+
+// validPort reports whether digits is a TCP or UDP port number, 0 to 65535.
+func validPort(digits string) bool {
+	n, err := strconv.Atoi(digits)
+	return err == nil && len(digits) <= 5 && n <= 65535
 }
 
 // addHost records a URL's host as an indicator in its own right.
@@ -161,7 +174,7 @@ func (sc *scanner) schemelessURL(i, h int) int {
 	s := sc.s
 	p := h
 	if at(s, p) == ':' {
-		if q := run(s, p+1, isDigit); q > p+1 && q-p-1 <= 5 && at(s, q) == '/' {
+		if q := run(s, p+1, isDigit); q > p+1 && validPort(s[p+1:q]) && at(s, q) == '/' {
 			p = q
 		}
 	}
