@@ -121,6 +121,15 @@ type Result struct {
 	FinishReason string
 	Model        string // the model that answered, "" for the offline engine
 	Usage        Usage
+	// Sources are the knowledge-base objects the answer quotes besides
+	// the task's Subject and Facts (the offline engine reads definitions,
+	// links and patterns for longer, explain and change-tone), each with
+	// its effective level. The Service labels the answer with the highest
+	// level of its input and its sources, and does not flag their ids as
+	// unknown. Nil for an engine that reads nothing but its task. The TLP
+	// guard runs before the engine and sees only the task, so an engine
+	// that sends content off the machine must not draw on anything else.
+	Sources []Fact
 }
 
 // OfflineFactory builds the offline engine over a store.

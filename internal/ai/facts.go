@@ -121,3 +121,17 @@ func factsText(f *Facts) (string, map[string]bool) {
 	}
 	return b.String(), ids
 }
+
+// groundFacts is everything an answer to t may quote: the task's facts,
+// its subject and the sources the engine reported drawing on.
+func groundFacts(t Task, sources []Fact) *Facts {
+	f := &Facts{}
+	if t.Facts != nil {
+		f.Objects, f.Links = append(f.Objects, t.Facts.Objects...), t.Facts.Links
+	}
+	if t.Subject != nil {
+		f.Objects = append(f.Objects, *t.Subject)
+	}
+	f.Objects = append(f.Objects, sources...)
+	return f
+}

@@ -27,6 +27,22 @@ type job struct {
 	flags []Flag          // flags known before the run
 }
 
+// level is the highest level of what the task holds: its content's, its
+// subject's and each fact's. The TLP guard compares it with the provider's
+// limit before anything is sent.
+func (j *job) level() stix.TLP {
+	l := j.tlp
+	if j.task.Subject != nil {
+		l = max(l, j.task.Subject.TLP)
+	}
+	if j.task.Facts != nil {
+		for _, f := range j.task.Facts.Objects {
+			l = max(l, f.TLP)
+		}
+	}
+	return l
+}
+
 // prepare checks a request and gathers what its task needs.
 func (s *Service) prepare(ctx context.Context, v store.Viewer, req Request) (*job, error) {
 	if _, err := ParseOperation(string(req.Operation)); err != nil {

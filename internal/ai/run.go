@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/tipster-cti/tipster/internal/stix"
 )
 
 // minContentTokens is the least content one request must be able to
@@ -23,6 +25,8 @@ type runOutput struct {
 	sent     int      // bytes of every prompt given to the engine
 	received int      // bytes of every answer received, partial ones included
 	sentText []string // the prompts, kept for the audit with AI__AUDIT_CONTENT
+	sources  []Fact   // what the engine drew on besides its tasks
+	tlp      stix.TLP // the answer's level: of its input and every source
 }
 
 // runner runs the steps of one job against one engine.
@@ -44,7 +48,11 @@ func (s *Service) execute(ctx context.Context, eng Engine, j *job, emit func(str
 	if err != nil {
 		return r.out, err
 	}
-	factsTxt, ids := factsText(j.task.Facts)
+	r.out.tlp = j.level()
+	for _, f := range r.out.sources {
+		r.out.tlp = max(r.out.tlp, f.TLP)
+	}
+	factsTxt, ids := factsText(groundFacts(j.task, r.out.sources))
 	v := verifier{op: j.task.Operation, input: j.task.Content, facts: factsTxt, factIDs: ids}
 	r.out.flags = append(v.check(r.out.text), j.flags...)
 	if r.out.res.FinishReason == "length" {
@@ -226,6 +234,7 @@ func (r *runner) call(ctx context.Context, t Task, stream bool) (Result, error) 
 	if err != nil {
 		return res, err
 	}
+	r.out.sources = append(r.out.sources, res.Sources...)
 	if !streamed {
 		r.out.received += len(res.Text)
 		if stream {

@@ -124,8 +124,10 @@ type Answer struct {
 	Provider     string   `json:"provider"` // the label, "custom mistralai - open-mistral-7b"
 	Model        string   `json:"model"`
 	Location     Location `json:"location"`
-	TLP          string   `json:"tlp"` // the content's effective level
-	AuditID      int64    `json:"audit_id"`
+	// TLP is the answer's level: the highest of the content's effective
+	// level and of every knowledge-base object the answer quotes.
+	TLP     string `json:"tlp"`
+	AuditID int64  `json:"audit_id"`
 	// Chunks is how many pieces the content was worked over in: 1 when
 	// it fit the model's context window.
 	Chunks int `json:"chunks"`
@@ -150,7 +152,7 @@ func (s *Service) Ask(ctx context.Context, v store.Viewer, req Request, emit fun
 		return Answer{}, err
 	}
 	entry := s.entry(v, req, j, eng)
-	if err := s.guard(eng, j.tlp); err != nil {
+	if err := s.guard(eng, j.level()); err != nil {
 		entry.Outcome = OutcomeRefused
 		if _, aerr := s.audit.Record(context.WithoutCancel(ctx), entry); aerr != nil {
 			return Answer{}, aerr
@@ -183,7 +185,7 @@ func (s *Service) guard(eng Engine, content stix.TLP) error {
 // entry starts the audit entry of a request.
 func (s *Service) entry(v store.Viewer, req Request, j *job, eng Engine) Entry {
 	e := Entry{At: s.now(), User: v.Name, Operation: req.Operation, ObjectIDs: j.ids, Engine: eng.Name(),
-		Model: eng.Model(), TLP: j.tlp, Location: Local, Chunks: 1}
+		Model: eng.Model(), TLP: j.level(), Location: Local, Chunks: 1}
 	if eng != s.offline {
 		e.EndpointHost, e.Location = s.settings.EndpointHost(), s.settings.Location
 	}
@@ -199,7 +201,7 @@ func (s *Service) runAudited(ctx context.Context, eng Engine, j *job, e Entry, e
 	if s.settings.AuditContent {
 		e.ContentSent, e.ContentReceived = strings.Join(out.sentText, "\n\n-----\n\n"), out.text
 	}
-	e.Outcome = outcome(err)
+	e.TLP, e.Outcome = max(e.TLP, out.tlp), outcome(err)
 	if err != nil && eng != s.offline && !errors.Is(err, context.Canceled) {
 		s.noteFailure(err)
 	}
@@ -210,12 +212,13 @@ func (s *Service) runAudited(ctx context.Context, eng Engine, j *job, e Entry, e
 	if aerr != nil {
 		return Answer{}, aerr
 	}
-	return s.answer(eng, j, out, id), nil
+	return s.answer(eng, out, id), nil
 }
 
-func (s *Service) answer(eng Engine, j *job, out runOutput, id int64) Answer {
+// answer is what the caller gets of a successful run.
+func (s *Service) answer(eng Engine, out runOutput, id int64) Answer {
 	a := Answer{Text: out.text, FinishReason: out.res.FinishReason, Usage: out.res.Usage, Flags: out.flags,
-		Engine: eng.Name(), Model: out.res.Model, Location: Local, TLP: j.tlp.String(), AuditID: id,
+		Engine: eng.Name(), Model: out.res.Model, Location: Local, TLP: out.tlp.String(), AuditID: id,
 		Chunks: max(out.chunks, 1), Provider: "builtin - offline engine"}
 	if a.Model == "" {
 		a.Model = eng.Model()

@@ -38,9 +38,11 @@ func (e *Engine) Local() bool { return true }
 // Run answers the task and gives the answer to emit paragraph by
 // paragraph. The knowledge base is read as t.Viewer; the zero Viewer
 // reads only TLP:CLEAR content, so a caller that forgets to set it leaks
-// nothing.
+// nothing. The result's Sources are the objects whose text, links or
+// patterns the answer quotes. The canonical names and ATT&CK ids the
+// lexicon gives for names the text wrote are not counted among them.
 func (e *Engine) Run(ctx context.Context, t ai.Task, emit func(ai.Delta) error) (ai.Result, error) {
-	ans, err := e.work(ctx, t.Viewer, t)
+	ans, used, err := e.work(ctx, t.Viewer, t)
 	if err != nil {
 		return ai.Result{}, err
 	}
@@ -55,31 +57,32 @@ func (e *Engine) Run(ctx context.Context, t ai.Task, emit func(ai.Delta) error) 
 			}
 		}
 	}
-	return ai.Result{Text: text, FinishReason: "stop"}, nil
+	return ai.Result{Text: text, FinishReason: "stop", Sources: used}, nil
 }
 
-// work finds the answer to t for viewer v, before rendering.
-func (e *Engine) work(ctx context.Context, v store.Viewer, t ai.Task) (*answer, error) {
+// work finds the answer to t for viewer v, before rendering, and the
+// knowledge-base objects it drew on.
+func (e *Engine) work(ctx context.Context, v store.Viewer, t ai.Task) (*answer, []ai.Fact, error) {
 	if strings.TrimSpace(t.Content) == "" && t.Operation != ai.Report {
-		return nil, fmt.Errorf("%w: no text to work on", ai.ErrInput)
+		return nil, nil, fmt.Errorf("%w: no text to work on", ai.ErrInput)
 	}
 	lex, err := e.lexs.Get(ctx, v)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	k := kb{st: e.st, v: v}
+	k := newKB(e.st, v)
 	text := t.Content
 	if text == "" && t.Subject != nil {
 		text = t.Subject.Description
 	}
 	ans, err := e.operate(ctx, k, t, text, lex)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if lang := strings.ToLower(strings.TrimSpace(t.Language)); lang != "" && lang != "en" && !strings.HasPrefix(lang, "english") {
 		ans.notes = append(ans.notes, "The offline engine writes in English only; it cannot answer in "+t.Language+".")
 	}
-	return ans, nil
+	return ans, k.used.facts, nil
 }
 
 // operate runs the task's operation over text.

@@ -2,6 +2,7 @@ package offline
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -240,6 +241,47 @@ func TestKnowledgeBaseIsReadAsTheTasksViewer(t *testing.T) {
 			}
 			if got := strings.Contains(r.Text, "known only to the few"); got != tc.want {
 				t.Errorf("answer holds the red description: %v, want %v:\n%s", got, tc.want, r.Text)
+			}
+		})
+	}
+}
+
+// TestSourcesAreEveryObjectTheAnswerCites checks that each STIX id an
+// answer cites is among the sources it reports, with its level, so that
+// Ask AI neither flags the engine's own citations nor under-labels them.
+func TestSourcesAreEveryObjectTheAnswerCites(t *testing.T) {
+	e := New(testKB(t))
+	stixID := regexp.MustCompile(`[a-z][a-z0-9-]+--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	tasks := []struct {
+		name     string
+		task     ai.Task
+		citeSome bool
+	}{
+		{"explain cites definitions and links", ai.Task{Operation: ai.Explain}, true},
+		{"longer cites definitions", ai.Task{Operation: ai.Longer}, true},
+		{"a tactical answer cites mitigations", ai.Task{Operation: ai.ChangeTone, Audience: ai.Tactical}, true},
+		{"an operational answer without detection advice or known patterns draws on nothing", ai.Task{Operation: ai.ChangeTone, Audience: ai.Operational}, false},
+		{"a summary reads nothing but the lexicon", ai.Task{Operation: ai.Summarize}, false},
+	}
+	for _, tc := range tasks {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.task.Content, tc.task.Viewer = icsText, store.LocalAdmin
+			r, err := e.Run(ctx, tc.task, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sources := map[stix.ID]bool{}
+			for _, f := range r.Sources {
+				sources[f.ID] = true
+			}
+			cited := stixID.FindAllString(r.Text, -1)
+			if tc.citeSome && len(cited) == 0 || !tc.citeSome && len(cited)+len(r.Sources) > 0 {
+				t.Errorf("cites %d ids with %d sources, want citations and sources %v", len(cited), len(r.Sources), tc.citeSome)
+			}
+			for _, id := range cited {
+				if !sources[stix.ID(id)] {
+					t.Errorf("cites %s, which is not among its sources", id)
+				}
 			}
 		})
 	}

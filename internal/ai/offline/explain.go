@@ -58,6 +58,7 @@ func explainOne(ctx context.Context, k kb, ans *answer, s subject) error {
 	}
 	var items []string
 	for _, g := range groups {
+		g.use(k)
 		items = append(items, g.verb+": "+strings.Join(g.names, ", "))
 	}
 	if len(items) > 0 {

@@ -8,23 +8,59 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/tipster-cti/tipster/internal/ai"
 	"github.com/tipster-cti/tipster/internal/extract"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
 )
 
-// kb reads the knowledge base for one viewer.
+// kb reads the knowledge base for one viewer and records what it read,
+// so that the answer can say what it quotes.
 type kb struct {
-	st store.Store
-	v  store.Viewer
+	st   store.Store
+	v    store.Viewer
+	used *sources
 }
 
-// object returns the stored object an entity names: by STIX id when the
+// newKB returns a kb reading st as v, recording from empty.
+func newKB(st store.Store, v store.Viewer) kb {
+	return kb{st: st, v: v, used: &sources{seen: map[stix.ID]bool{}}}
+}
+
+// sources are the objects an answer drew on, in the order first read.
+type sources struct {
+	seen  map[stix.ID]bool
+	facts []ai.Fact
+}
+
+// add records o as a source of the answer.
+func (s *sources) add(o *store.Stored) {
+	if o == nil || s.seen[o.ID] {
+		return
+	}
+	s.seen[o.ID] = true
+	name := o.Name
+	if name == "" {
+		name = detailsOf(o).Pattern
+	}
+	s.facts = append(s.facts, ai.Fact{ID: o.ID, Type: o.Type, Name: name, Description: o.Description,
+		Aliases: o.Aliases, ExternalIDs: o.ExternalIDs, Labels: o.Labels, TLP: o.EffectiveTLP})
+}
+
+// object returns the stored object an entity names, as lookup does, and
+// records it as a source of the answer.
+func (k kb) object(ctx context.Context, e extract.Entity) (*store.Stored, error) {
+	o, err := k.lookup(ctx, e)
+	k.used.add(o)
+	return o, err
+}
+
+// lookup returns the stored object an entity names: by STIX id when the
 // lexicon gave one, by external id for a vulnerability (CVE). It returns
 // nil when the knowledge base has no such object visible to the viewer.
 // An ATT&CK id that the lexicon did not resolve is not looked up again:
 // the lexicon holds every visible technique and tactic with its id.
-func (k kb) object(ctx context.Context, e extract.Entity) (*store.Stored, error) {
+func (k kb) lookup(ctx context.Context, e extract.Entity) (*store.Stored, error) {
 	if e.ID != "" {
 		o, err := k.st.Get(ctx, k.v, stix.ID(e.ID))
 		if errors.Is(err, store.ErrNotFound) {
@@ -58,17 +94,38 @@ func (k kb) byExternalID(ctx context.Context, id, typ string) (*store.Stored, er
 type linkGroup struct {
 	verb  string   // "uses", "used by", "mitigated by"
 	names []string // related objects, each with its id as code
+	// from are the relationships counted and the objects at their other
+	// end: what an answer quoting the group draws on.
+	from []*store.Stored
+}
+
+// use records the group as a source of the answer.
+func (g linkGroup) use(k kb) {
+	for _, o := range g.from {
+		k.used.add(o)
+	}
 }
 
 // linksShown bounds the related objects named per group.
 const linksShown = 8
 
-// links returns what the knowledge base relates to id, grouped by
-// relationship type and direction, in the order first met.
-func (k kb) links(ctx context.Context, id stix.ID) ([]linkGroup, error) {
+// relationships returns the relationships and sightings of id with both
+// ends visible; the caller records those it quotes or counts.
+func (k kb) relationships(ctx context.Context, id stix.ID) ([]store.Relationship, error) {
 	rels, err := k.st.Relationships(ctx, k.v, id)
 	if err != nil {
 		return nil, fmt.Errorf("offline: relationships of %s: %w", id, err)
+	}
+	return rels, nil
+}
+
+// links returns what the knowledge base relates to id, grouped by
+// relationship type and direction, in the order first met. The caller
+// records the groups it quotes.
+func (k kb) links(ctx context.Context, id stix.ID) ([]linkGroup, error) {
+	rels, err := k.relationships(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	var groups []linkGroup
 	index := map[string]int{}
@@ -91,6 +148,7 @@ func (k kb) links(ctx context.Context, id stix.ID) ([]linkGroup, error) {
 			groups = append(groups, linkGroup{verb: verb})
 		}
 		counts[verb]++
+		groups[i].from = append(groups[i].from, r.Stored, other)
 		if len(groups[i].names) < linksShown {
 			groups[i].names = append(groups[i].names, objectLabel(other))
 		}

@@ -105,15 +105,17 @@ func knownPatterns(ctx context.Context, k kb, g groups) ([]string, error) {
 		if e.ID == "" {
 			continue
 		}
-		rels, err := k.st.Relationships(ctx, k.v, stix.ID(e.ID))
+		rels, err := k.relationships(ctx, stix.ID(e.ID))
 		if err != nil {
-			return nil, fmt.Errorf("offline: relationships of %s: %w", e.ID, err)
+			return nil, err
 		}
 		for _, r := range rels {
 			if r.RelationshipType != "indicates" || r.Source == nil || r.Source.Type != "indicator" {
 				continue
 			}
 			if p := detailsOf(r.Source).Pattern; p != "" {
+				k.used.add(r.Stored)
+				k.used.add(r.Source)
 				out = append(out, fmt.Sprintf("%s: %s [%s]", e.Name, code(p), code(string(r.Source.ID))))
 			}
 		}
@@ -129,7 +131,7 @@ func detectionAdvice(ctx context.Context, k kb, g groups) ([]string, error) {
 		if len(out) == detectionNotes {
 			break
 		}
-		o, err := k.object(ctx, e)
+		o, err := k.lookup(ctx, e)
 		if err != nil {
 			return nil, err
 		}
@@ -137,6 +139,7 @@ func detectionAdvice(ctx context.Context, k kb, g groups) ([]string, error) {
 			continue
 		}
 		if d := firstSentences(plainDescription(detailsOf(o).Detection), 1); d != "" {
+			k.used.add(o)
 			out = append(out, fmt.Sprintf("%s: %s [%s]", entityLabel(e), d, code(string(o.ID))))
 		}
 	}

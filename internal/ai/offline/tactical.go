@@ -65,6 +65,7 @@ func (k kb) mitigations(ctx context.Context, id stix.ID) (string, error) {
 	}
 	for _, g := range groups {
 		if g.verb == "mitigated by" {
+			g.use(k)
 			return strings.Join(g.names, ", "), nil
 		}
 	}
