@@ -50,15 +50,21 @@ type Assisted struct {
 // Apply writes AI text into an object's field as a new version of the
 // object, marked AI-assisted and unreviewed, and records the provenance
 // with the text it replaced. The model comes from the audit entry, which
-// must be the viewer's own successful call (or any, for an admin).
+// must be a successful call the viewer may read: their own (or any, for
+// an admin), within their clearance, about objects they still see. The
+// answer's level (the entry's TLP) may not be above the object's own
+// marking, or readers of the object would read more restricted text.
 func (s *Service) Apply(ctx context.Context, v store.Viewer, id stix.ID, req ApplyRequest) (Provenance, error) {
 	o, req, err := s.checkApply(ctx, v, id, req)
 	if err != nil {
 		return Provenance{}, err
 	}
-	entry, err := s.audit.Get(ctx, req.AuditID)
-	if err != nil || entry.Outcome != OutcomeOK || (entry.User != v.Name && !v.IsAdmin()) {
-		return Provenance{}, fmt.Errorf("%w: audit id %d", ErrNoAudit, req.AuditID)
+	entry, err := s.usableEntry(ctx, v, req.AuditID)
+	if err != nil {
+		return Provenance{}, err
+	}
+	if entry.TLP > o.TLP {
+		return Provenance{}, &TLPMismatchError{Answer: entry.TLP, Target: o.TLP, Object: o.ID}
 	}
 	prev, doc, err := s.fieldText(ctx, v, o, req.Field)
 	if err != nil {
@@ -83,6 +89,26 @@ func (s *Service) Apply(ctx context.Context, v store.Viewer, id stix.ID, req App
 	}
 	s.log.Info("AI text applied", "user", v.Name, "object", o.ID, "field", req.Field, "audit_id", entry.ID)
 	return p, nil
+}
+
+// usableEntry returns the audit entry an apply names when it is a
+// successful call viewer v may read (see Visible), ErrNoAudit otherwise.
+func (s *Service) usableEntry(ctx context.Context, v store.Viewer, id int64) (Entry, error) {
+	entry, err := s.audit.Get(ctx, id)
+	if errors.Is(err, ErrNoAudit) || (err == nil && entry.Outcome != OutcomeOK) {
+		return Entry{}, fmt.Errorf("%w: audit id %d", ErrNoAudit, id)
+	}
+	if err != nil {
+		return Entry{}, fmt.Errorf("ai: audit entry %d: %w", id, err)
+	}
+	visible, err := Visible(ctx, s.store, v, []Entry{entry})
+	if err != nil {
+		return Entry{}, err
+	}
+	if len(visible) == 0 {
+		return Entry{}, fmt.Errorf("%w: audit id %d", ErrNoAudit, id)
+	}
+	return entry, nil
 }
 
 // checkApply validates an apply request and reads the object.

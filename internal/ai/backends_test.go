@@ -9,17 +9,20 @@ import (
 // onPostgreSQL are the tests of Ask AI that read or write the store (its
 // objects, the audit log, provenance), run again over PostgreSQL.
 var onPostgreSQL = map[string]func(*testing.T){
-	"TestApplyReviewRestore":                        TestApplyReviewRestore,
-	"TestInsertAndRestoreAfterAnEdit":               TestInsertAndRestoreAfterAnEdit,
-	"TestTLPGuardRefusesBeforeAByteLeaves":          TestTLPGuardRefusesBeforeAByteLeaves,
-	"TestAuditRecordsEveryCall":                     TestAuditRecordsEveryCall,
-	"TestViewersMayNotAsk":                          TestViewersMayNotAsk,
-	"TestOfflineIsNeverSilent":                      TestOfflineIsNeverSilent,
-	"TestReportIsGroundedAndEndsWithTheStoresTable": TestReportIsGroundedAndEndsWithTheStoresTable,
-	"TestReportNeedsAContainer":                     TestReportNeedsAContainer,
-	"TestDigestCoversThePeriod":                     TestDigestCoversThePeriod,
-	"TestMapReduceOverALongRealReport":              TestMapReduceOverALongRealReport,
-	"TestLongRewriteIsRewrittenPieceByPiece":        TestLongRewriteIsRewrittenPieceByPiece,
+	"TestApplyReviewRestore":                         TestApplyReviewRestore,
+	"TestInsertAndRestoreAfterAnEdit":                TestInsertAndRestoreAfterAnEdit,
+	"TestTLPGuardRefusesBeforeAByteLeaves":           TestTLPGuardRefusesBeforeAByteLeaves,
+	"TestAuditRecordsEveryCall":                      TestAuditRecordsEveryCall,
+	"TestViewersMayNotAsk":                           TestViewersMayNotAsk,
+	"TestOfflineIsNeverSilent":                       TestOfflineIsNeverSilent,
+	"TestReportIsGroundedAndEndsWithTheStoresTable":  TestReportIsGroundedAndEndsWithTheStoresTable,
+	"TestReportNeedsAContainer":                      TestReportNeedsAContainer,
+	"TestDigestCoversThePeriod":                      TestDigestCoversThePeriod,
+	"TestMapReduceOverALongRealReport":               TestMapReduceOverALongRealReport,
+	"TestLongRewriteIsRewrittenPieceByPiece":         TestLongRewriteIsRewrittenPieceByPiece,
+	"TestApplyKeepsTextAtItsLevel":                   TestApplyKeepsTextAtItsLevel,
+	"TestOfflineAnswersCarryTheLevelOfWhatTheyQuote": TestOfflineAnswersCarryTheLevelOfWhatTheyQuote,
+	"TestSourcesGroundAndLabelTheAnswer":             TestSourcesGroundAndLabelTheAnswer,
 }
 
 func TestAskAIOnPostgreSQL(t *testing.T) {

@@ -38,3 +38,16 @@ type RefusedError struct {
 func (e *RefusedError) Error() string {
 	return fmt.Sprintf("ai: content is %s and the %s provider %s accepts at most %s", e.Content, e.Location, e.Provider, e.Limit)
 }
+
+// TLPMismatchError reports an AI answer that came from content more
+// restricted than the object it was to be written into. Nothing was
+// written; marking the object at Answer or above first allows it.
+type TLPMismatchError struct {
+	Answer stix.TLP // the answer's level: of its content and what it quotes
+	Target stix.TLP // the level of the object's own marking
+	Object stix.ID
+}
+
+func (e *TLPMismatchError) Error() string {
+	return fmt.Sprintf("ai: the answer is %s and %s is marked %s", e.Answer, e.Object, e.Target)
+}

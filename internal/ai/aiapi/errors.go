@@ -30,6 +30,7 @@ type Problem struct {
 // own responder handles (not found, forbidden, canceled, internal).
 func describe(svc *ai.Service, err error) *Problem {
 	var refused *ai.RefusedError
+	var mismatch *ai.TLPMismatchError
 	var le *llm.Error
 	var ce *llm.ConfigError
 	offline := svc.OfflineAvailable()
@@ -38,6 +39,11 @@ func describe(svc *ai.Service, err error) *Problem {
 		return &Problem{Status: http.StatusForbidden, Code: "tlp_refused", OfflineAvailable: offline,
 			Message: "This content is " + refused.Content.String() + " and the " + string(refused.Location) +
 				" provider " + refused.Provider + " may receive at most " + refused.Limit.String() + ". Nothing was sent."}
+	case errors.As(err, &mismatch):
+		return &Problem{Status: http.StatusConflict, Code: "tlp_mismatch",
+			Message: "This answer is " + mismatch.Answer.String() + " (the level of the content it came from and what it quotes) and the object is marked " +
+				mismatch.Target.String() + "; readers of the object could read it. Mark the object " + mismatch.Answer.String() +
+				" or above first. Nothing was written."}
 	case errors.Is(err, ai.ErrInput):
 		return &Problem{Status: http.StatusBadRequest, Code: "bad_request", Message: inputMessage(err)}
 	case errors.Is(err, ai.ErrWindowTooSmall):
@@ -48,7 +54,7 @@ func describe(svc *ai.Service, err error) *Problem {
 	case errors.Is(err, ai.ErrNoOffline):
 		return &Problem{Status: http.StatusNotImplemented, Code: "offline_unavailable", Message: "This server has no offline engine."}
 	case errors.Is(err, ai.ErrNoAudit):
-		return &Problem{Status: http.StatusBadRequest, Code: "bad_audit_id", Message: "audit_id does not name a successful Ask AI call of yours."}
+		return &Problem{Status: http.StatusBadRequest, Code: "bad_audit_id", Message: "audit_id does not name a successful Ask AI call of yours that you may still read."}
 	case errors.Is(err, ai.ErrNoProvenance):
 		return &Problem{Status: http.StatusNotFound, Code: "no_ai_text", Message: "This object has no AI-written text in force."}
 	case errors.Is(err, ai.ErrChanged):

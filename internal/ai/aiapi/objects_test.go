@@ -143,3 +143,32 @@ func TestApplyReviewRestoreOverTheAPI(t *testing.T) {
 		t.Errorf("provenance = %+v", prov.Provenance)
 	}
 }
+
+// TestApplyRefusesAMoreRestrictedAnswerOverTheAPI applies an answer about
+// the TLP:RED intrusion set to the TLP:GREEN malware: 409 tlp_mismatch,
+// naming both levels, and the malware keeps its text.
+func TestApplyRefusesAMoreRestrictedAnswerOverTheAPI(t *testing.T) {
+	fake := llmtest.NewServer(t, llmtest.Options{Dialect: llmtest.OpenAI, Reply: "A secret actor."})
+	srv, s := server(t, env(llmtest.OpenAI, fake.URL), nil)
+	var ans ai.Answer
+	resp := post(t, srv.URL+"/api/v1/ai/summarize", "ana", `{"object_id":"`+string(storetest.FixtureRed)+`"}`, false)
+	if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil || ans.TLP != "TLP:RED" {
+		t.Fatalf("answer %+v (%v), want one of TLP:RED", ans, err)
+	}
+	apply := srv.URL + "/api/v1/objects/" + string(storetest.FixtureGreen) + "/ai-apply"
+	body := fmt.Sprintf(`{"text":"A secret actor.","audit_id":%d}`, ans.AuditID)
+	resp = post(t, apply, "ana", body, false)
+	e := decodeError(t, resp)
+	if resp.StatusCode != 409 || e.Error.Code != "tlp_mismatch" ||
+		!strings.Contains(e.Error.Message, "TLP:RED") || !strings.Contains(e.Error.Message, "TLP:GREEN") {
+		t.Errorf("status %d, error %+v, want 409 tlp_mismatch naming TLP:RED and TLP:GREEN", resp.StatusCode, e.Error)
+	}
+	resp = post(t, apply, "ana-lowered", body, false)
+	if e := decodeError(t, resp); resp.StatusCode != 400 || e.Error.Code != "bad_audit_id" {
+		t.Errorf("ana, lowered to GREEN, applying her RED answer: status %d, %+v", resp.StatusCode, e.Error)
+	}
+	o, err := s.Store.Get(t.Context(), viewers["ana"], storetest.FixtureGreen)
+	if err != nil || o.Description != "" {
+		t.Errorf("the green malware's description is %q (%v), want it untouched", o.Description, err)
+	}
+}
