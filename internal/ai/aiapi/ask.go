@@ -4,10 +4,6 @@
 package aiapi
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -103,28 +99,14 @@ func (h *Handlers) askStream(w http.ResponseWriter, r *http.Request, v store.Vie
 // decodeAsk reads the operation and body of an Ask AI request.
 func decodeAsk(w http.ResponseWriter, r *http.Request) (ai.Request, error) {
 	var b AskBody
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&b); err != nil && !errors.Is(err, io.EOF) {
-		return ai.Request{}, api.BadRequest("body is not the expected JSON: %s", jsonProblem(err))
+	if err := decodeBody(w, r, &b, true); err != nil {
+		return ai.Request{}, err
 	}
 	op, err := ai.ParseOperation(r.PathValue("operation"))
 	if err != nil {
 		return ai.Request{}, api.BadRequest("%s", inputMessage(err))
 	}
 	return b.request(op)
-}
-
-// jsonProblem says what is wrong with a body without echoing internals.
-func jsonProblem(err error) string {
-	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
-		return fmt.Sprintf("larger than %d bytes", MaxBodyBytes)
-	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field") {
-		return strings.TrimPrefix(msg, "json: ")
-	}
-	return "malformed JSON"
 }
 
 // request turns the body into a Service request.

@@ -274,3 +274,53 @@ func TestRefusalOverTheAPI(t *testing.T) {
 		t.Errorf("re-asking the offline engine: status %d", resp.StatusCode)
 	}
 }
+
+// TestBodiesAreReadStrictly checks that a body is one JSON object and
+// nothing else, and that a 400 names the field and type at fault in the
+// client's words, never in the decoder's.
+func TestBodiesAreReadStrictly(t *testing.T) {
+	fake := llmtest.NewServer(t, llmtest.Options{Dialect: llmtest.OpenAI, Reply: "Fine."})
+	srv, _ := server(t, env(llmtest.OpenAI, fake.URL), nil)
+	apply := "/api/v1/objects/" + string(storetest.FixtureGreen) + "/ai-apply"
+	cases := []struct {
+		name, path, body string
+		status           int
+		message          string // the 400's message holds this
+	}{
+		{"trailing garbage is refused", "/api/v1/ai/summarize", `{"text":"x"}garbage`, 400,
+			"something follows the JSON object, which ends at byte 12"},
+		{"a second object is refused", "/api/v1/ai/summarize", `{"text":"x"} {"text":"y"}`, 400, "something follows the JSON object"},
+		{"trailing space is fine", "/api/v1/ai/summarize", "{\"text\":\"x\"} \n", 200, ""},
+		{"a number for text names the field and the type", "/api/v1/ai/summarize", `{"text":5}`, 400,
+			`field "text" must be a string, not a number`},
+		{"an array for marking names the field and the type", "/api/v1/ai/summarize", `{"text":"x","marking":["TLP:RED"]}`, 400,
+			`field "marking" must be a string, not an array`},
+		{"a body that is not an object says so", "/api/v1/ai/summarize", `"summarize this"`, 400,
+			"the body must be a JSON object, not a string"},
+		{"broken JSON says where", "/api/v1/ai/summarize", `{"text":"x",}`, 400, "malformed JSON at byte 13"},
+		{"a cut body says it ends early", "/api/v1/ai/summarize", `{"text":"x"`, 400, "ends early"},
+		{"a string audit id names the field and the type", apply, `{"text":"x","audit_id":"7"}`, 400,
+			`field "audit_id" must be a whole number, not a string`},
+		{"trailing garbage after an apply is refused", apply, `{"text":"x","audit_id":7}]`, 400, "something follows the JSON object"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp := post(t, srv.URL+c.path, "", c.body, false)
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			if c.status != 400 {
+				return
+			}
+			e := decodeError(t, resp)
+			if e.Error.Code != "bad_request" || !strings.Contains(e.Error.Message, c.message) {
+				t.Errorf("error %s: %q, want bad_request holding %q", e.Error.Code, e.Error.Message, c.message)
+			}
+			for _, internal := range []string{"json:", "Go ", "AskBody", "ApplyBody", "int64"} {
+				if strings.Contains(e.Error.Message, internal) {
+					t.Errorf("message %q shows the decoder's %q", e.Error.Message, internal)
+				}
+			}
+		})
+	}
+}

@@ -8,15 +8,17 @@ import (
 
 // onPostgreSQL are the tests of the Ask AI API, run again over PostgreSQL.
 var onPostgreSQL = map[string]func(*testing.T){
-	"TestStreamFormat":                 TestStreamFormat,
-	"TestJSONAnswer":                   TestJSONAnswer,
-	"TestBadRequests":                  TestBadRequests,
-	"TestProviderFaultsAreAPIErrors":   TestProviderFaultsAreAPIErrors,
-	"TestClientGoneCancelsTheProvider": TestClientGoneCancelsTheProvider,
-	"TestRefusalOverTheAPI":            TestRefusalOverTheAPI,
-	"TestAuditVisibility":              TestAuditVisibility,
-	"TestStatus":                       TestStatus,
-	"TestApplyReviewRestoreOverTheAPI": TestApplyReviewRestoreOverTheAPI,
+	"TestStreamFormat":                                TestStreamFormat,
+	"TestJSONAnswer":                                  TestJSONAnswer,
+	"TestBadRequests":                                 TestBadRequests,
+	"TestProviderFaultsAreAPIErrors":                  TestProviderFaultsAreAPIErrors,
+	"TestClientGoneCancelsTheProvider":                TestClientGoneCancelsTheProvider,
+	"TestRefusalOverTheAPI":                           TestRefusalOverTheAPI,
+	"TestAuditVisibility":                             TestAuditVisibility,
+	"TestStatus":                                      TestStatus,
+	"TestApplyReviewRestoreOverTheAPI":                TestApplyReviewRestoreOverTheAPI,
+	"TestBodiesAreReadStrictly":                       TestBodiesAreReadStrictly,
+	"TestApplyRefusesAMoreRestrictedAnswerOverTheAPI": TestApplyRefusesAMoreRestrictedAnswerOverTheAPI,
 }
 
 func TestAskAIAPIOnPostgreSQL(t *testing.T) {

@@ -1,7 +1,6 @@
 package aiapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -21,10 +20,8 @@ type ApplyBody struct {
 
 func (h *Handlers) apply(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
 	var b ApplyBody
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&b); err != nil {
-		return api.BadRequest("body is not the expected JSON: %s", jsonProblem(err))
+	if err := decodeBody(w, r, &b, false); err != nil {
+		return err
 	}
 	p, err := h.AI.Apply(r.Context(), v, stix.ID(r.PathValue("id")),
 		ai.ApplyRequest{Field: b.Field, Text: b.Text, AuditID: b.AuditID, Mode: b.Mode})
