@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -205,5 +206,45 @@ func TestMigrateCopiesSQLiteIntoPostgreSQL(t *testing.T) {
 	if code, _, errOut = run(t, nil, "migrate", "--from", filepath.Join(dir, "missing"), "--to", url); code == 0 ||
 		!strings.Contains(errOut, "no Tipster store") {
 		t.Errorf("a missing source must fail clearly: %d %s", code, errOut)
+	}
+}
+
+func TestImportGoesOnPastBadPathsAndRefusesWhatIsNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	good := needData(t, "cti-stix-validator/v21/identity.json")
+	fifo := filepath.Join(dir, "pipe.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	env := map[string]string{"APP__DATA_DIR": filepath.Join(dir, "data")}
+	code, out, errOut := run(t, env, "import", filepath.Join(dir, "missing.json"), fifo, good)
+	if code != 1 || !strings.Contains(out, "1 created") {
+		t.Errorf("exit %d, want 1 with the good file imported:\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"missing.json: no such file or directory", "pipe.json: not a regular file"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("errors do not say %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestSearchPrintsNoTerminalControlCharacters(t *testing.T) {
+	env := map[string]string{"APP__DATA_DIR": t.TempDir()}
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "evil.json")
+	os.WriteFile(bundle, []byte(`{"type":"malware","spec_version":"2.1","id":"malware--2485b844-4efe-4343-84c8-eb33312dd56f",
+		"created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","is_family":true,
+		"name":"Evil\u001b[2J\u202etxt.exe"}`), 0o600)
+	if code, _, errOut := run(t, env, "import", bundle); code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, args := range [][]string{{"search", "evil"}, {"show", "malware--2485b844-4efe-4343-84c8-eb33312dd56f"}} {
+		_, out, _ := run(t, env, args...)
+		if strings.ContainsAny(out, "\x1b\u202e") || !strings.Contains(out, "Evil[2Jtxt.exe") {
+			t.Errorf("%v printed control characters or lost the name: %q", args, out)
+		}
+	}
+	if code, _, errOut := run(t, env, "search", "--limit", "-1", "evil"); code == 0 || !strings.Contains(errOut, "--limit") {
+		t.Errorf("a negative limit: exit %d %q", code, errOut)
 	}
 }

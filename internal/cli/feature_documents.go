@@ -12,15 +12,23 @@ import (
 	"github.com/tipster-cti/tipster/internal/store"
 )
 
+// cliLexicons keeps the lexicon between the documents of one import
+// command, which opens a single store.
+var cliLexicons *offline.LexiconCache
+
 func init() {
 	features = append(features, feature{name: "documents", order: 30, setup: func(ctx context.Context, a *app) error {
+		lexicons := offline.NewLexiconCache(a.Store)
 		a.API.EnableDocuments(func(ctx context.Context, v store.Viewer) (*extract.Lexicon, error) {
-			return offline.BuildLexicon(ctx, a.Store, v)
+			return lexicons.Get(ctx, v)
 		})
 		return nil
 	}})
 	importDocument = func(ctx context.Context, st store.Store, path string, r io.Reader, marking *stix.TLP) (docResult, error) {
-		lex, err := offline.BuildLexicon(ctx, st, store.LocalAdmin)
+		if cliLexicons == nil {
+			cliLexicons = offline.NewLexiconCache(st)
+		}
+		lex, err := cliLexicons.Get(ctx, store.LocalAdmin)
 		if err != nil {
 			return docResult{}, err
 		}

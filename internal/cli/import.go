@@ -40,6 +40,7 @@ type docResult struct {
 }
 
 type importReport struct {
+	bundles int // bundle files read, to know whether to print their summary
 	ingest.Summary
 	Documents []docResult   `json:"documents,omitempty"`
 	Errors    []fileFailure `json:"errors,omitempty"`
@@ -70,16 +71,13 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		}
 		opt.Marking = &tlp
 	}
-	paths, err := expand(f.Args(), *docs)
-	if err != nil {
-		return err
-	}
+	paths, missing := expand(f.Args(), *docs)
 	st, err := openStore(ctx, f.config(env))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rep := importReport{Summary: ingest.Summary{Skipped: []ingest.Skip{}}}
+	rep := importReport{Summary: ingest.Summary{Skipped: []ingest.Skip{}}, Errors: missing}
 	for _, p := range paths {
 		if err := importOne(ctx, env, st, p, opt, &rep, !*asJSON); err != nil {
 			if ctx.Err() != nil {
@@ -104,8 +102,9 @@ var (
 // expand turns directories into the files under them, sorted: bundles, and
 // documents too when docs is set. Files named on the command line are
 // always taken.
-func expand(args []string, docs bool) ([]string, error) {
+func expand(args []string, docs bool) ([]string, []fileFailure) {
 	var out []string
+	var failed []fileFailure
 	for _, a := range args {
 		if a == "-" {
 			out = append(out, a)
@@ -113,7 +112,8 @@ func expand(args []string, docs bool) ([]string, error) {
 		}
 		info, err := os.Stat(a)
 		if err != nil {
-			return nil, err
+			failed = append(failed, fileFailure{File: a, Error: pathError(err)})
+			continue
 		}
 		if !info.IsDir() {
 			out = append(out, a)
@@ -131,26 +131,41 @@ func expand(args []string, docs bool) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			failed = append(failed, fileFailure{File: a, Error: pathError(err)})
 		}
 		sort.Strings(files)
 		out = append(out, files...)
 	}
-	return out, nil
+	return out, failed
+}
+
+// pathError says what is wrong with a path without Go's operation prefix.
+func pathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 func importOne(ctx context.Context, env *Env, st store.Store, path string, opt ingest.Options, rep *importReport, progress bool) error {
 	var r io.Reader = env.Stdin
 	var size int64
 	if path != "-" {
+		// Stat before opening: opening a FIFO with no writer blocks.
+		info, err := os.Stat(path)
+		if err != nil {
+			return errors.New(pathError(err))
+		}
+		if !info.Mode().IsRegular() {
+			return fmt.Errorf("not a regular file (%s); use - to read standard input", info.Mode().Type())
+		}
 		file, err := os.Open(path)
 		if err != nil {
-			return err
+			return errors.New(pathError(err))
 		}
 		defer file.Close()
-		if info, err := file.Stat(); err == nil {
-			size = info.Size()
-		}
+		size = info.Size()
 		r = file
 	}
 	br := bufio.NewReaderSize(r, 1<<16)
@@ -166,6 +181,7 @@ func importOne(ctx context.Context, env *Env, st store.Store, path string, opt i
 		return nil
 	}
 	opt.Source = path
+	rep.bundles++
 	if progress && size > 8<<20 {
 		if fd, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(fd.Fd())) {
 			opt.Progress = progressBar(env.Stderr, path, size)
@@ -193,14 +209,39 @@ func locate(path string, err error) error {
 	if !errors.As(err, &se) || path == "-" {
 		return err
 	}
-	data, rerr := os.ReadFile(path)
-	if rerr != nil || se.Offset > int64(len(data)) {
+	line, col, ok := lineCol(path, se.Offset)
+	if !ok {
 		return err
 	}
-	before := data[:se.Offset]
-	line := strings.Count(string(before), "\n") + 1
-	col := int(se.Offset) - strings.LastIndex(string(before), "\n")
-	return fmt.Errorf("line %d, column %d: %s; nothing from this file was imported", line, col, se.Msg)
+	where := fmt.Sprintf("line %d, column %d", line, col)
+	if se.Index >= 0 {
+		where += fmt.Sprintf(" (object %d)", se.Index)
+	}
+	return fmt.Errorf("%s: %s; nothing from this file was imported", where, se.Msg)
+}
+
+// lineCol finds the line and column of a byte offset in a file, reading it
+// in blocks rather than whole.
+func lineCol(path string, offset int64) (line, col int, ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, false
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	line, col = 1, 1
+	for n := int64(0); n < offset; n++ {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, 0, false
+		}
+		if b == '\n' {
+			line, col = line+1, 1
+		} else if b < 0x80 || b >= 0xC0 {
+			col++ // count characters, not the continuation bytes of UTF-8
+		}
+	}
+	return line, col, true
 }
 
 func progressBar(w io.Writer, name string, size int64) func(int64) {
@@ -225,7 +266,7 @@ func printImport(env *Env, rep importReport, asJSON bool) {
 	}
 	w := env.Stdout
 	s := rep.Summary
-	if s.Objects() > 0 || len(rep.Documents) == 0 {
+	if rep.bundles > 0 {
 		printSummary(w, s)
 	}
 	for _, d := range rep.Documents {

@@ -43,9 +43,12 @@ func runSearch(ctx context.Context, env *Env, args []string) error {
 	f := newFlags(env, "search", "QUERY", storeSettings...)
 	typ := f.String("type", "", "only objects of these types, comma-separated (e.g. malware,tool)")
 	asJSON := f.Bool("json", false, "print the matching objects as a JSON array")
-	limit := f.Int("limit", 20, "most results")
+	limit := f.Int("limit", 20, "most results, 1 to 1000")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if *limit < 1 || *limit > 1000 {
+		return fmt.Errorf("--limit %d: want a number from 1 to 1000", *limit)
 	}
 	q := store.Query{Text: strings.Join(f.Args(), " "), Limit: *limit}
 	if *typ != "" {
@@ -108,17 +111,17 @@ func runShow(ctx context.Context, env *Env, args []string) error {
 
 func printObject(ctx context.Context, env *Env, st store.Store, v store.Viewer, o *store.Stored) error {
 	w := env.Stdout
-	fmt.Fprintf(w, "%s  %s\n", o.Type, displayName(o.Object))
+	fmt.Fprintf(w, "%s  %s\n", o.Type, printable(displayName(o.Object)))
 	fmt.Fprintf(w, "id        %s\n", o.ID)
 	fmt.Fprintf(w, "tlp       %s (effective %s)\n", o.TLP, o.EffectiveTLP)
 	if !o.Created.IsZero() {
 		fmt.Fprintf(w, "created   %s   modified %s\n", o.Created.Format("2006-01-02"), o.Version().Format("2006-01-02"))
 	}
 	if len(o.Aliases) > 0 {
-		fmt.Fprintf(w, "aliases   %s\n", strings.Join(o.Aliases, ", "))
+		fmt.Fprintf(w, "aliases   %s\n", printable(strings.Join(o.Aliases, ", ")))
 	}
 	if len(o.ExternalIDs) > 0 {
-		fmt.Fprintf(w, "ids       %s\n", strings.Join(o.ExternalIDs, ", "))
+		fmt.Fprintf(w, "ids       %s\n", printable(strings.Join(o.ExternalIDs, ", ")))
 	}
 	if o.Description != "" {
 		fmt.Fprintf(w, "\n%s\n", clip(o.Description, 1200))
@@ -142,7 +145,7 @@ func printObject(ctx context.Context, env *Env, st store.Store, v store.Viewer, 
 		return err
 	}
 	for _, c := range cs {
-		fmt.Fprintf(w, "in %s %q %s\n", c.Type, c.Name, c.ID)
+		fmt.Fprintf(w, "in %s %q %s\n", c.Type, printable(c.Name), c.ID)
 	}
 	if stix.IsContainer(o.Type) {
 		items, err := st.Contents(ctx, v, o.ID)
@@ -158,7 +161,7 @@ func endName(o *store.Stored) string {
 	if o == nil {
 		return "?"
 	}
-	return o.Type + " " + displayName(o.Object)
+	return o.Type + " " + printable(displayName(o.Object))
 }
 
 // displayName is a name for any object: its name, or an observable's value.
@@ -180,7 +183,25 @@ func displayName(o *stix.Object) string {
 	return string(o.ID)
 }
 
+// printable drops what a terminal would obey instead of show: control
+// characters (escape sequences) and the bidirectional overrides that make
+// "evil\u202etxt.exe" read as "evilexe.txt". Newlines and tabs stay.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r < 0x20 || r >= 0x7f && r < 0xa0:
+			return -1
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
+			return -1
+		}
+		return r
+	}, s)
+}
+
 func clip(s string, n int) string {
+	s = printable(s)
 	r := []rune(s)
 	if len(r) <= n {
 		return s
