@@ -75,6 +75,9 @@ func openSharedStores(t *testing.T) (testStore, testStore) {
 // that is missing here makes TestEveryAPITestIsRunOnBothBackends fail.
 var apiTests = map[string]func(*testing.T){
 	"TestImportThenQueryOverHTTP":                                      TestImportThenQueryOverHTTP,
+	"TestServersStartingAtOnceCreateOneAdministrator":                  TestServersStartingAtOnceCreateOneAdministrator,
+	"TestASlowUploadDoesNotHoldOtherImports":                           TestASlowUploadDoesNotHoldOtherImports,
+	"TestUploadedFileNamesKeepOnlyTheirLastElement":                    TestUploadedFileNamesKeepOnlyTheirLastElement,
 	"TestExportedBundleReimportsOnItsOwn":                              TestExportedBundleReimportsOnItsOwn,
 	"TestErrorsSayWhatAndHideWhatIsHidden":                             TestErrorsSayWhatAndHideWhatIsHidden,
 	"TestTheMarkingFilterTakesALevelOrADefinitionID":                   TestTheMarkingFilterTakesALevelOrADefinitionID,

@@ -96,3 +96,32 @@ func TestTwoServersOnOneDatabaseShareSessionsAndLoginLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestServersStartingAtOnceCreateOneAdministrator starts the first
+// administrator's creation on two servers of one empty database at the
+// same time: both must start, with one administrator between them.
+func TestServersStartingAtOnceCreateOneAdministrator(t *testing.T) {
+	first, second := openSharedStores(t)
+	a, b := newNode(t, first), newNode(t, second)
+	ctx := context.Background()
+	boot := auth.Bootstrap{Email: "admin@example.org", Password: testPassword}
+	errs := make(chan error, 2)
+	for _, n := range []node{a, b} {
+		go func() {
+			_, err := n.svc.Bootstrap(ctx, boot)
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("a server failed to start: %v", err)
+		}
+	}
+	users, err := a.svc.ListUsers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(users) != 1 {
+		t.Errorf("%d users after two servers started at once, want one administrator", len(users))
+	}
+}

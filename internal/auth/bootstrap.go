@@ -56,6 +56,13 @@ func (s *Service) Bootstrap(ctx context.Context, b Bootstrap) (Bootstrapped, err
 	}
 	u, err := s.createUser(ctx, Actor{Name: "bootstrap"}, NewUser{Email: b.Email, Role: store.RoleAdmin,
 		Clearance: stix.TLPRed, Password: b.Password})
+	if errors.Is(err, ErrExists) {
+		// Another server sharing the database created the administrator
+		// between our count and our insert: that is what we wanted.
+		if n, cerr := s.repo.CountAdmins(ctx); cerr == nil && n > 0 {
+			return Bootstrapped{}, nil
+		}
+	}
 	if err != nil {
 		return Bootstrapped{}, fmt.Errorf("first administrator: %w", err)
 	}
