@@ -101,6 +101,25 @@ func TestImportThenQueryOverHTTP(t *testing.T) {
 	}
 }
 
+func TestNULInsideAnObjectIsKeptAndImported(t *testing.T) {
+	srv, db := newServer(t, store.LocalAdmin)
+	body := `{"type":"malware","spec_version":"2.1","id":"malware--2485b844-4efe-4343-84c8-eb33312dd56f",
+		"created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","is_family":true,
+		"name":"Null\u0000Byte","labels":["a\u0000b"]}`
+	resp, err := http.Post(srv.URL+"/api/v1/bundles", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	o, err := db.Get(context.Background(), store.LocalAdmin, "malware--2485b844-4efe-4343-84c8-eb33312dd56f")
+	if err != nil || !strings.Contains(string(o.Raw), `Null\u0000Byte`) {
+		t.Errorf("the stored JSON lost its NUL escape: %v %s", err, o.Raw)
+	}
+}
+
 func TestExportedBundleReimportsOnItsOwn(t *testing.T) {
 	data, err := os.ReadFile("../../../shared/data/cti-documentation/apt1.json")
 	if err != nil {
@@ -145,6 +164,13 @@ func TestErrorsSayWhatAndHideWhatIsHidden(t *testing.T) {
 		{"a bad date filter says which", "GET", "/api/v1/objects?created_after=yesterday", "", 400, "created_after"},
 		{"a forged cursor is refused", "GET", "/api/v1/objects?cursor=zz!", "", 400, "cursor"},
 		{"an unknown endpoint is not found", "GET", "/api/v1/nothing", "", 404, "no such endpoint"},
+		{"an id that is not a STIX id is not found", "GET", "/api/v1/objects/%00", "", 404, "not found"},
+		{"an id of invalid UTF-8 is not found", "GET", "/api/v1/objects/%ff/bundle", "", 404, "not found"},
+		{"a filter holding a NUL is refused by name", "GET", "/api/v1/objects?label=%00", "", 400, "label holds bytes"},
+		{"a marking that is neither a level nor an id is refused", "GET", "/api/v1/objects?marking=PURPLE", "", 400, "marking"},
+		{"an author that is not an id is refused", "GET", "/api/v1/objects?created_by=me", "", 400, "created_by"},
+		{"a bundle with no objects array is refused", "POST", "/api/v1/bundles", `{"type":"bundle","objects":5}`, 400, "not an array"},
+		{"an empty body is refused", "POST", "/api/v1/bundles", "", 400, "input is empty"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

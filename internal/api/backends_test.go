@@ -75,6 +75,7 @@ func openSharedStores(t *testing.T) (testStore, testStore) {
 // that is missing here makes TestEveryAPITestIsRunOnBothBackends fail.
 var apiTests = map[string]func(*testing.T){
 	"TestImportThenQueryOverHTTP":                                      TestImportThenQueryOverHTTP,
+	"TestNULInsideAnObjectIsKeptAndImported":                           TestNULInsideAnObjectIsKeptAndImported,
 	"TestServersStartingAtOnceCreateOneAdministrator":                  TestServersStartingAtOnceCreateOneAdministrator,
 	"TestASlowUploadDoesNotHoldOtherImports":                           TestASlowUploadDoesNotHoldOtherImports,
 	"TestUploadedFileNamesKeepOnlyTheirLastElement":                    TestUploadedFileNamesKeepOnlyTheirLastElement,

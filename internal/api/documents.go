@@ -96,7 +96,11 @@ func documentError(err error) error {
 // always as a download so that an HTML report is never rendered by the
 // browser under Tipster's origin.
 func (s *Server) documentFile(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
-	doc, err := s.Store.GetDocument(r.Context(), v, stix.ID(r.PathValue("id")))
+	id, err := objectID(r)
+	if err != nil {
+		return err
+	}
+	doc, err := s.Store.GetDocument(r.Context(), v, id)
 	if err != nil {
 		return err
 	}
@@ -110,7 +114,11 @@ func (s *Server) documentFile(w http.ResponseWriter, r *http.Request, v store.Vi
 // documentText is GET /api/v1/objects/{id}/text: the readable text of a
 // report imported from a document.
 func (s *Server) documentText(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
-	doc, err := s.Store.GetDocument(r.Context(), v, stix.ID(r.PathValue("id")))
+	id, err := objectID(r)
+	if err != nil {
+		return err
+	}
+	doc, err := s.Store.GetDocument(r.Context(), v, id)
 	if err != nil {
 		return err
 	}

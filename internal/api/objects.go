@@ -2,10 +2,12 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tipster-cti/tipster/internal/export"
 	"github.com/tipster-cti/tipster/internal/stix"
@@ -44,6 +46,14 @@ func (s *Server) listObjects(w http.ResponseWriter, r *http.Request, v store.Vie
 // parseQuery reads the filters of GET /api/v1/objects.
 func parseQuery(r *http.Request) (store.Query, error) {
 	p := r.URL.Query()
+	for name, vals := range p {
+		for _, v := range vals {
+			// Free text keeps only its words, so q may hold anything.
+			if name != "q" && (!utf8.ValidString(v) || strings.ContainsRune(v, 0)) {
+				return store.Query{}, BadRequest("%s holds bytes that are not text (invalid UTF-8 or NUL)", name)
+			}
+		}
+	}
 	q := store.Query{Text: p.Get("q"), Label: p.Get("label"), ExternalID: p.Get("external_id"), Cursor: p.Get("cursor")}
 	for _, t := range p["type"] {
 		q.Types = append(q.Types, strings.Split(t, ",")...)
@@ -51,11 +61,18 @@ func parseQuery(r *http.Request) (store.Query, error) {
 	if m := p.Get("marking"); m != "" {
 		if tlp, err := stix.ParseTLP(m); err == nil {
 			q.TLP = &tlp // the level, whichever TLP version marks the object
-		} else {
+		} else if _, err := stix.ParseID(m); err == nil && strings.HasPrefix(m, "marking-definition--") {
 			q.Marking = stix.ID(m)
+		} else {
+			return q, BadRequest("marking=%q is neither a TLP level (such as TLP:AMBER) nor a marking-definition id", m)
 		}
 	}
-	q.CreatedBy = stix.ID(p.Get("created_by"))
+	if by := p.Get("created_by"); by != "" {
+		if _, err := stix.ParseID(by); err != nil {
+			return q, BadRequest("created_by=%q is not a STIX id", by)
+		}
+		q.CreatedBy = stix.ID(by)
+	}
 	var err error
 	for _, f := range []struct {
 		name string
@@ -103,7 +120,10 @@ type relatedOut struct {
 
 func (s *Server) getObject(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
 	ctx := r.Context()
-	id := stix.ID(r.PathValue("id"))
+	id, err := objectID(r)
+	if err != nil {
+		return err
+	}
 	o, err := s.Store.Get(ctx, v, id)
 	if err != nil {
 		return err
@@ -145,7 +165,11 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, v store.Viewe
 }
 
 func (s *Server) exportBundle(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
-	objs, err := export.Closure(r.Context(), s.Store, v, stix.ID(r.PathValue("id")))
+	id, err := objectID(r)
+	if err != nil {
+		return err
+	}
+	objs, err := export.Closure(r.Context(), s.Store, v, id)
 	if err != nil {
 		return err
 	}
@@ -159,4 +183,14 @@ func (s *Server) counts(w http.ResponseWriter, r *http.Request, v store.Viewer) 
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"counts": counts})
+}
+
+// objectID reads the {id} of an object route; an id that is not a STIX id names no
+// object, so it is not found.
+func objectID(r *http.Request) (stix.ID, error) {
+	id, err := stix.ParseID(r.PathValue("id"))
+	if err != nil {
+		return "", fmt.Errorf("object %q: %w", r.PathValue("id"), store.ErrNotFound)
+	}
+	return id, nil
 }

@@ -48,10 +48,12 @@ func (r *rows) add(o *stix.Object, replace bool) {
 	if replace {
 		r.replaced = append(r.replaced, id)
 	}
-	aliases := strings.Join(o.Aliases, "\n")
+	// PostgreSQL text cannot hold NUL, which JSON strings may (\u0000):
+	// the indexed copies drop it; the raw JSON keeps it.
+	aliases := noNUL(strings.Join(o.Aliases, "\n"))
 	r.id, r.typ, r.spec = append(r.id, id), append(r.typ, o.Type), append(r.spec, o.SpecVersion)
 	r.created, r.modified = append(r.created, timeText(o.Created)), append(r.modified, timeText(o.Modified))
-	r.revoked, r.name, r.desc = append(r.revoked, o.Revoked), append(r.name, o.Name), append(r.desc, o.Description)
+	r.revoked, r.name, r.desc = append(r.revoked, o.Revoked), append(r.name, noNUL(o.Name)), append(r.desc, noNUL(o.Description))
 	r.aliases, r.confidence = append(r.aliases, aliases), append(r.confidence, confidence(o))
 	r.createdBy, r.published = append(r.createdBy, string(o.CreatedBy)), append(r.published, timeText(o.Published))
 	r.raw = append(r.raw, o.Raw)
@@ -62,10 +64,10 @@ func (r *rows) add(o *stix.Object, replace bool) {
 		r.refSource, r.refProp, r.refTarget = append(r.refSource, id), append(r.refProp, ref.Prop), append(r.refTarget, string(ref.Target))
 	}
 	for _, l := range o.Labels {
-		r.labelObject, r.label = append(r.labelObject, id), append(r.label, l)
+		r.labelObject, r.label = append(r.labelObject, id), append(r.label, noNUL(l))
 	}
 	for _, e := range o.ExternalIDs {
-		r.extObject, r.ext = append(r.extObject, id), append(r.ext, e)
+		r.extObject, r.ext = append(r.extObject, id), append(r.ext, noNUL(e))
 	}
 	if o.Type == "marking-definition" {
 		if level, ok := stix.MarkingLevel(o); ok {
@@ -137,4 +139,12 @@ func write(b *pgx.Batch, what, sql string, args ...any) {
 		}
 		return nil
 	}
+}
+
+// noNUL drops NUL characters, which PostgreSQL text refuses.
+func noNUL(s string) string {
+	if !strings.Contains(s, "\x00") {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "")
 }
