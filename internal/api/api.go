@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/tipster-cti/tipster/internal/store"
 )
@@ -60,10 +61,30 @@ func (s *Server) Routes() http.Handler {
 	for _, rt := range append(routes, s.extras...) {
 		mux.Handle(rt.pattern, s.wrap(rt.h))
 	}
-	mux.Handle("/api/", s.wrap(func(http.ResponseWriter, *http.Request, store.Viewer) error {
+	mux.Handle("/api/", s.wrap(func(w http.ResponseWriter, r *http.Request, _ store.Viewer) error {
+		if allow := allowed(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+				Message: r.Method + " is not allowed here; use " + strings.Join(allow, " or ")}
+		}
 		return errNoRoute
 	}))
 	return mux
+}
+
+// allowed lists the methods that a route other than the catch-all serves
+// at r's path: the catch-all takes every request no route matches, so the
+// mux's own 405 never happens.
+func allowed(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (s *Server) wrap(h handlerFunc) http.Handler {

@@ -164,6 +164,8 @@ func TestErrorsSayWhatAndHideWhatIsHidden(t *testing.T) {
 		{"a bad date filter says which", "GET", "/api/v1/objects?created_after=yesterday", "", 400, "created_after"},
 		{"a forged cursor is refused", "GET", "/api/v1/objects?cursor=zz!", "", 400, "cursor"},
 		{"an unknown endpoint is not found", "GET", "/api/v1/nothing", "", 404, "no such endpoint"},
+		{"a wrong method is not allowed, naming the right ones", "DELETE", "/api/v1/objects", "", 405, "use GET"},
+		{"reading the import endpoint is not allowed", "GET", "/api/v1/bundles", "", 405, "use POST"},
 		{"an id that is not a STIX id is not found", "GET", "/api/v1/objects/%00", "", 404, "not found"},
 		{"an id of invalid UTF-8 is not found", "GET", "/api/v1/objects/%ff/bundle", "", 404, "not found"},
 		{"a filter holding a NUL is refused by name", "GET", "/api/v1/objects?label=%00", "", 400, "label holds bytes"},
