@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,16 +23,15 @@ func init() {
 // questionSettings are the settings of commands that ask the knowledge base.
 var questionSettings = append(append([]string{}, aiSettings...), "AI__EMBEDDING_MODEL")
 
-// sqlBackend is a store whose database can hold the passages of
-// knowledge-base questions: the SQLite store.
-type sqlBackend interface {
-	SQL() *sql.DB
+// passageBackend is a store whose database keeps the passage index of
+// knowledge-base questions: the SQLite and PostgreSQL stores.
+type passageBackend interface {
+	Passages() index.Storage
 }
 
 // errNoPassages says why knowledge-base questions are off on a store that
 // cannot keep their passages.
-var errNoPassages = errors.New("knowledge-base questions keep their passages in the SQLite store; " +
-	"the PostgreSQL store has no passage tables yet")
+var errNoPassages = errors.New("knowledge-base questions need a store that keeps a passage index")
 
 // kbParts are the knowledge-base question services over one store.
 type kbParts struct {
@@ -49,13 +47,13 @@ func newKB(cfg config.Config, st store.Store, log *slog.Logger) (*kbParts, error
 	if err != nil {
 		return nil, err
 	}
-	db, ok := st.(sqlBackend)
+	db, ok := st.(passageBackend)
 	if !ok {
 		return nil, errNoPassages
 	}
 	settings := aiSvc.Settings()
 	audit := aiSvc.AuditLog()
-	ix := index.New(db.SQL())
+	ix := index.New(db.Passages())
 	r := kb.NewRetriever(st, ix)
 	host, _ := os.Hostname()
 	w := &kb.Worker{Index: ix, Settings: settings, Audit: audit, Log: log, Owner: fmt.Sprintf("%s:%d", host, os.Getpid())}

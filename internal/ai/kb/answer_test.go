@@ -11,7 +11,6 @@ import (
 	"github.com/tipster-cti/tipster/internal/ai/llm/llmtest"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
-	"github.com/tipster-cti/tipster/internal/store/sqlite"
 	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
@@ -30,13 +29,9 @@ type fixture struct {
 
 func newFixture(t *testing.T, reply string, maxTLP stix.TLP) *fixture {
 	t.Helper()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openStore(t)
 	storetest.LoadClearanceFixture(t, db)
-	ix := index.New(db.SQL())
+	ix := index.New(db.Passages())
 	if _, err := ix.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}

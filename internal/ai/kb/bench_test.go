@@ -39,7 +39,7 @@ func bigStore(b *testing.B) (*Retriever, time.Duration, int) {
 			_ = db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM passage_vectors`).Scan(&n)
 			if n >= benchPassages {
 				b.Cleanup(func() { db.Close() })
-				return NewRetriever(db, index.New(db.SQL())), 0, 0
+				return NewRetriever(db, index.New(db.Passages())), 0, 0
 			}
 			db.Close()
 		}

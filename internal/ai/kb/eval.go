@@ -12,6 +12,7 @@ import (
 
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
+	"github.com/tipster-cti/tipster/internal/store/sqlite"
 )
 
 //go:embed testdata/questions.json
@@ -61,9 +62,10 @@ type Report struct {
 	Vectors     bool // retrieval used embeddings
 }
 
-// Evaluate loads the shared data under dataDir, runs the question set
-// without embeddings and prints recall@10, the no-answer judgement, the
-// clearance check of every retrieved id and retrieval latency.
+// Evaluate loads the shared data under dataDir into a new SQLite store,
+// runs the question set without embeddings and prints recall@10, the
+// no-answer judgement, the clearance check of every retrieved id and
+// retrieval latency.
 func Evaluate(w io.Writer, dataDir string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "tipster-kb-eval-")
@@ -71,12 +73,21 @@ func Evaluate(w io.Writer, dataDir string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	start := time.Now()
-	db, r, err := LoadEvalStore(ctx, dataDir, dir)
+	db, err := sqlite.Open(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	return EvaluateOn(ctx, w, db, dataDir)
+}
+
+// EvaluateOn is Evaluate over st, an empty store of either backend.
+func EvaluateOn(ctx context.Context, w io.Writer, st PassageStore, dataDir string) error {
+	start := time.Now()
+	r, err := LoadEval(ctx, st, dataDir)
+	if err != nil {
+		return err
+	}
 	rep, err := Run(ctx, r)
 	if err != nil {
 		return err

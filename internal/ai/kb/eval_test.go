@@ -14,7 +14,7 @@ func TestEvaluateOnTheSharedData(t *testing.T) {
 		t.Skipf("real data not available (%v): it lives in ../shared beside the checkout", err)
 	}
 	var out bytes.Buffer
-	if err := Evaluate(&out, sharedData); err != nil {
+	if err := EvaluateOn(ctx, &out, openStore(t), sharedData); err != nil {
 		t.Fatal(err)
 	}
 	t.Log("\n" + out.String())

@@ -26,25 +26,42 @@ var EvalBundles = []string{
 	"cti-documentation/using-marking-definitions.json",
 }
 
-// LoadEvalStore imports the EvalBundles of dataDir into a new store in
-// dir and indexes it, returning a retriever over it without embeddings.
+// PassageStore is a store that keeps the passage index in its database:
+// the SQLite and PostgreSQL stores.
+type PassageStore interface {
+	store.Store
+	Passages() index.Storage
+}
+
+// LoadEvalStore imports the EvalBundles of dataDir into a new SQLite
+// store in dir and indexes it, returning a retriever over it without
+// embeddings.
 func LoadEvalStore(ctx context.Context, dataDir, dir string) (*sqlite.DB, *Retriever, error) {
 	db, err := sqlite.Open(ctx, dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, rel := range EvalBundles {
-		if err := importFile(ctx, db, filepath.Join(dataDir, rel)); err != nil {
-			db.Close()
-			return nil, nil, err
-		}
-	}
-	ix := index.New(db.SQL())
-	if _, err := ix.Sync(ctx); err != nil {
+	r, err := LoadEval(ctx, db, dataDir)
+	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
-	return db, NewRetriever(db, ix), nil
+	return db, r, nil
+}
+
+// LoadEval imports the EvalBundles of dataDir into st, which should be
+// empty, and indexes it, returning a retriever over it without embeddings.
+func LoadEval(ctx context.Context, st PassageStore, dataDir string) (*Retriever, error) {
+	for _, rel := range EvalBundles {
+		if err := importFile(ctx, st, filepath.Join(dataDir, rel)); err != nil {
+			return nil, err
+		}
+	}
+	ix := index.New(st.Passages())
+	if _, err := ix.Sync(ctx); err != nil {
+		return nil, err
+	}
+	return NewRetriever(st, ix), nil
 }
 
 // NewRetriever returns a retriever over st and ix with the offline

@@ -1,30 +1,28 @@
 // Package index keeps the passages that knowledge-base questions are
 // answered from: every object (and a report's document text) cut into
 // passages of about 200 tokens, their full-text index, and their
-// embeddings per model, in the tables of migration 0004_passages.sql of
-// the SQLite store's database.
+// embeddings per model. A store keeps them in its own database, next to
+// the objects they are cut from, behind Storage: the SQLite store in the
+// tables of its migration 0004_passages.sql, the PostgreSQL store in its
+// own 0004_passages.sql.
 //
-// The index reads the store's objects table directly (it is part of the
-// same backend's schema) and keeps no state between calls that another
-// server on the same database could contradict: staleness is found by
-// comparing fingerprints, embedding work is claimed through a lease row,
-// and in-memory vectors are checked against a generation counter.
+// The index keeps no state between calls that another server on the same
+// database could contradict: staleness is found by comparing
+// fingerprints, embedding work is claimed through a lease row, and
+// in-memory vectors are checked against a generation counter.
 package index
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"strings"
 	"sync"
 )
 
 // SyncBatch is how many objects one sync transaction cuts.
 const SyncBatch = 500
 
-// Index is the passage index over one database.
+// Index is the passage index over one store's Storage.
 type Index struct {
-	db *sql.DB
+	s Storage
 
 	df idfCache // document frequencies, see text.go
 
@@ -32,10 +30,9 @@ type Index struct {
 	vectors map[string]*vectorSet // per model, see vectors.go
 }
 
-// New returns the index over db, which must hold the tables of migration
-// 0004_passages.sql.
-func New(db *sql.DB) *Index {
-	return &Index{db: db, vectors: map[string]*vectorSet{}}
+// New returns the index kept in s.
+func New(s Storage) *Index {
+	return &Index{s: s, vectors: map[string]*vectorSet{}}
 }
 
 // SyncStats says what a Sync did.
@@ -51,13 +48,13 @@ type SyncStats struct {
 // work twice. It returns when nothing is stale.
 func (ix *Index) Sync(ctx context.Context) (SyncStats, error) {
 	var total SyncStats
-	n, err := ix.syncLevels(ctx)
+	n, err := ix.s.SyncLevels(ctx)
 	if err != nil {
 		return total, err
 	}
 	total.Levels = n
 	for {
-		st, err := ix.syncBatch(ctx)
+		st, err := ix.s.SyncBatch(ctx, SyncBatch)
 		if err != nil {
 			return total, err
 		}
@@ -69,113 +66,21 @@ func (ix *Index) Sync(ctx context.Context) (SyncStats, error) {
 	}
 }
 
-// syncLevels copies changed TLP levels, which need no new passages.
-func (ix *Index) syncLevels(ctx context.Context) (int, error) {
-	res, err := ix.db.ExecContext(ctx, `UPDATE passage_sources SET tlp = o.eff_tlp
-		FROM objects o WHERE o.seq = passage_sources.object_seq AND o.eff_tlp <> passage_sources.tlp`)
-	if err != nil {
-		return 0, fmt.Errorf("index: sync levels: %w", err)
+// Passages returns the passages with the given ids (unknown ones left
+// out), in no particular order. It does not filter by level: callers pass
+// ids that a clearance-filtered search returned.
+func (ix *Index) Passages(ctx context.Context, ids []int64) ([]Passage, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	n, _ := res.RowsAffected()
-	if n > 0 {
-		if err := bump(ctx, ix.db); err != nil {
-			return 0, err
-		}
-	}
-	return int(n), nil
+	return ix.s.Passages(ctx, ids)
 }
 
-const staleQuery = `SELECT o.seq, o.id, o.type, o.name, o.aliases, o.description, o.raw, o.eff_tlp,
-	coalesce(d.text, ''), ` + fingerprintExpr + `
-	FROM objects o
-	LEFT JOIN documents d ON d.report_id = o.id
-	LEFT JOIN passage_sources s ON s.object_seq = o.seq
-	WHERE s.object_seq IS NULL OR s.fingerprint <> ` + fingerprintExpr + `
-	ORDER BY o.seq LIMIT ?`
-
-// fingerprintExpr changes whenever an object's passages could.
-const fingerprintExpr = `(o.modified || '|' || length(o.raw) || '|' || coalesce(d.sha256, ''))`
-
-// syncBatch cuts one batch of stale objects in one transaction.
-func (ix *Index) syncBatch(ctx context.Context) (SyncStats, error) {
-	var st SyncStats
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return st, fmt.Errorf("index: sync: %w", err)
+// Heads returns the first passage of each object in objectIDs that has
+// one, in no particular order.
+func (ix *Index) Heads(ctx context.Context, objectIDs []string) ([]Passage, error) {
+	if len(objectIDs) == 0 {
+		return nil, nil
 	}
-	defer tx.Rollback()
-	srcs, levels, err := staleSources(ctx, tx)
-	if err != nil {
-		return st, err
-	}
-	w, err := newWriter(ctx, tx)
-	if err != nil {
-		return st, err
-	}
-	defer w.close()
-	for i, src := range srcs {
-		n, err := w.write(ctx, src, levels[i])
-		if err != nil {
-			return st, err
-		}
-		st.Objects++
-		st.Passages += n
-	}
-	if st.Objects > 0 {
-		if err := bump(ctx, tx); err != nil {
-			return st, err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return st, fmt.Errorf("index: sync commit: %w", err)
-	}
-	return st, nil
-}
-
-// staleSources reads the objects whose passages are missing or stale.
-func staleSources(ctx context.Context, tx *sql.Tx) ([]source, []int, error) {
-	rows, err := tx.QueryContext(ctx, staleQuery, SyncBatch)
-	if err != nil {
-		return nil, nil, fmt.Errorf("index: read stale objects: %w", err)
-	}
-	defer rows.Close()
-	var srcs []source
-	var levels []int
-	for rows.Next() {
-		var s source
-		var aliases string
-		var level int
-		if err := rows.Scan(&s.seq, &s.id, &s.typ, &s.name, &aliases, &s.description, &s.raw, &level,
-			&s.document, &s.fingerprint); err != nil {
-			return nil, nil, fmt.Errorf("index: read stale objects: %w", err)
-		}
-		if aliases != "" {
-			s.aliases = strings.Split(aliases, "\n")
-		}
-		srcs = append(srcs, s)
-		levels = append(levels, level)
-	}
-	return srcs, levels, rows.Err()
-}
-
-// execer is a database or a transaction.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// bump marks the passages or vectors as changed.
-func bump(ctx context.Context, db execer) error {
-	if _, err := db.ExecContext(ctx, `UPDATE passage_generation SET value = value + 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("index: bump generation: %w", err)
-	}
-	return nil
-}
-
-// generation is the change counter of passages and vectors.
-func (ix *Index) generation(ctx context.Context) (int64, error) {
-	var g int64
-	if err := ix.db.QueryRowContext(ctx, `SELECT value FROM passage_generation WHERE id = 1`).Scan(&g); err != nil {
-		return 0, fmt.Errorf("index: read generation: %w", err)
-	}
-	return g, nil
+	return ix.s.Heads(ctx, objectIDs)
 }

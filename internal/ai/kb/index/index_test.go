@@ -1,15 +1,16 @@
-package index
+package index_test
 
 import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/tipster-cti/tipster/internal/ai/aitest"
+	"github.com/tipster-cti/tipster/internal/ai/kb/index"
 	"github.com/tipster-cti/tipster/internal/ingest"
-	"github.com/tipster-cti/tipster/internal/store/sqlite"
+	"github.com/tipster-cti/tipster/internal/store"
 	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
@@ -18,17 +19,24 @@ const sharedData = "../../../../../shared/data"
 
 var ctx = context.Background()
 
-func openDB(t testing.TB) *sqlite.DB {
-	t.Helper()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+// testStore is a store of either backend that keeps the passage index.
+type testStore interface {
+	store.Store
+	Passages() index.Storage
 }
 
-func importShared(t testing.TB, db *sqlite.DB, rel string) {
+// openDB opens an empty store as aitest.OpenStore does: PostgreSQL within
+// TestIndexOnPostgreSQL, SQLite otherwise.
+func openDB(t testing.TB) testStore {
+	t.Helper()
+	st, ok := aitest.OpenStore(t).(testStore)
+	if !ok {
+		t.Fatal("the test store keeps no passage index")
+	}
+	return st
+}
+
+func importShared(t testing.TB, db store.Store, rel string) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(sharedData, rel))
 	if err != nil {
@@ -43,7 +51,7 @@ func importShared(t testing.TB, db *sqlite.DB, rel string) {
 func TestSyncCutsEveryObjectOnceAndOnlyChangesAgain(t *testing.T) {
 	db := openDB(t)
 	importShared(t, db, "cti-documentation/apt1.json")
-	ix := New(db.SQL())
+	ix := index.New(db.Passages())
 	first, err := ix.Sync(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -78,21 +86,6 @@ func TestSyncCutsEveryObjectOnceAndOnlyChangesAgain(t *testing.T) {
 	}
 }
 
-func TestSplitKeepsPiecesUnderTheLimitAndLosesNoWords(t *testing.T) {
-	text := strings.Repeat("APT1 has used spearphishing with malicious attachments. ", 60) + "\n\nLast paragraph."
-	pieces := Split(text, 300)
-	var words int
-	for _, p := range pieces {
-		if len(p) > 300 {
-			t.Errorf("piece of %d bytes, want at most 300", len(p))
-		}
-		words += len(strings.Fields(p))
-	}
-	if want := len(strings.Fields(text)); words != want {
-		t.Errorf("pieces hold %d words, want %d", words, want)
-	}
-}
-
 func TestSyncThroughputOnATTACK(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports two ATT&CK bundles")
@@ -100,7 +93,7 @@ func TestSyncThroughputOnATTACK(t *testing.T) {
 	db := openDB(t)
 	importShared(t, db, "attack-v14/ics-attack.json")
 	importShared(t, db, "attack-v14/mobile-attack.json")
-	ix := New(db.SQL())
+	ix := index.New(db.Passages())
 	start := time.Now()
 	st, err := ix.Sync(ctx)
 	if err != nil {
@@ -113,19 +106,5 @@ func TestSyncThroughputOnATTACK(t *testing.T) {
 	}
 	if s.Pending != 0 || s.Passages < st.Objects {
 		t.Errorf("status after sync = %+v", s)
-	}
-}
-
-func TestDotMatchesASimpleLoopForEveryLength(t *testing.T) {
-	for n := 0; n < 20; n++ {
-		a, b := make([]float32, n), make([]float32, n)
-		var want float32
-		for i := range a {
-			a[i], b[i] = float32(i)+0.5, float32(n-i)
-			want += a[i] * b[i]
-		}
-		if got := dot(a, b); got != want {
-			t.Errorf("dot of length %d = %v, want %v", n, got, want)
-		}
 	}
 }

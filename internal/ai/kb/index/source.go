@@ -14,19 +14,6 @@ var skipTypes = map[string]bool{
 	"language-content": true, "extension-definition": true,
 }
 
-// source is an object as the passage cutter reads it from the objects table.
-type source struct {
-	seq         int64
-	id          string
-	typ         string
-	name        string
-	aliases     []string
-	description string
-	document    string // a report's document text
-	raw         []byte
-	fingerprint string
-}
-
 // extras are the properties of an object's JSON that passages show beyond
 // the indexed columns.
 type extras struct {
@@ -60,16 +47,16 @@ type cut struct {
 type names func(id string) (name, typ string)
 
 // cutOf describes src for its passages.
-func cutOf(src source, resolve names) cut {
-	x := extrasOf(src.raw)
-	c := cut{title: titleOf(src, x, resolve), body: strings.TrimSpace(src.description)}
-	if src.document != "" {
-		c.body = strings.TrimSpace(c.body + "\n\n" + src.document)
+func cutOf(src Source, resolve names) cut {
+	x := extrasOf(src.Raw)
+	c := cut{title: titleOf(src, x, resolve), body: strings.TrimSpace(src.Description)}
+	if src.Document != "" {
+		c.body = strings.TrimSpace(c.body + "\n\n" + src.Document)
 	}
 	var lead []string
-	heads := append([]string{c.title}, src.aliases...)
-	if len(src.aliases) > 0 {
-		lead = append(lead, "Also known as: "+strings.Join(src.aliases, ", "))
+	heads := append([]string{c.title}, src.Aliases...)
+	if len(src.Aliases) > 0 {
+		lead = append(lead, "Also known as: "+strings.Join(src.Aliases, ", "))
 	}
 	if ids := externalIDs(x); len(ids) > 0 {
 		lead = append(lead, "Ids: "+strings.Join(ids, ", "))
@@ -95,14 +82,14 @@ func cutOf(src source, resolve names) cut {
 
 // titleOf names an object for a reader: its name, an observable's value,
 // or a relationship's ends.
-func titleOf(src source, x extras, resolve names) string {
-	name := src.name
+func titleOf(src Source, x extras, resolve names) string {
+	name := src.Name
 	switch {
 	case resolve != nil && x.RelationshipType != "" && x.SourceRef != "":
 		s, st := resolve(x.SourceRef)
 		t, tt := resolve(x.TargetRef)
 		name = fmt.Sprintf("%s (%s) %s %s (%s)", s, st, x.RelationshipType, t, tt)
-	case resolve != nil && src.typ == "sighting" && x.SightingOf != "":
+	case resolve != nil && src.Type == "sighting" && x.SightingOf != "":
 		s, st := resolve(x.SightingOf)
 		name = fmt.Sprintf("sighting of %s (%s)", s, st)
 	case name == "" && x.Value != "":
@@ -111,9 +98,9 @@ func titleOf(src source, x extras, resolve names) string {
 		b, _ := json.Marshal(x.Hashes)
 		name = string(b)
 	case name == "":
-		name = src.id
+		name = src.ID
 	}
-	return name + " (" + src.typ + ")"
+	return name + " (" + src.Type + ")"
 }
 
 // externalIDs are the ATT&CK, CVE and other ids an object carries.
@@ -127,16 +114,9 @@ func externalIDs(x extras) []string {
 	return ids
 }
 
-// row is one passage as written.
-type row struct {
-	ord        int
-	text       string // stored and shown
-	head, body string // indexed
-}
-
 // rowsOf cuts an object into passages: the first holds the title, the
 // lead lines and the start of the text; the others the rest of the text.
-func rowsOf(c cut) []row {
+func rowsOf(c cut) []Row {
 	room := MaxPassageBytes - len(c.lead)
 	if room < MaxPassageBytes/3 {
 		room = MaxPassageBytes / 3
@@ -147,10 +127,10 @@ func rowsOf(c cut) []row {
 		first, pieces = pieces[0], pieces[1:]
 	}
 	body0 := strings.TrimSpace(c.lead + "\n" + first)
-	rows := []row{{ord: 0, text: strings.TrimSpace(c.title + ": " + body0), head: c.head, body: body0}}
+	rows := []Row{{Ord: 0, Text: strings.TrimSpace(c.title + ": " + body0), Head: c.head, Body: body0}}
 	rest := strings.Join(pieces, "\n\n")
 	for i, p := range Split(rest, MaxPassageBytes) {
-		rows = append(rows, row{ord: i + 1, text: c.title + ": " + p, body: p})
+		rows = append(rows, Row{Ord: i + 1, Text: c.title + ": " + p, Body: p})
 	}
 	return rows
 }

@@ -1,9 +1,6 @@
 package index
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // Status is the state of the index, for progress displays.
 type Status struct {
@@ -24,27 +21,5 @@ type Status struct {
 // Status reports the index's progress; model may be "" and maxTLP is the
 // level above which passages are not embedded.
 func (ix *Index) Status(ctx context.Context, model string, maxTLP int) (Status, error) {
-	s := Status{Model: model}
-	err := ix.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM passage_sources),
-		(SELECT count(*) FROM objects o WHERE NOT EXISTS (SELECT 1 FROM passage_sources s WHERE s.object_seq = o.seq)),
-		(SELECT count(*) FROM passages)`).Scan(&s.Objects, &s.Pending, &s.Passages)
-	if err != nil {
-		return s, fmt.Errorf("index: status: %w", err)
-	}
-	if model == "" {
-		return s, nil
-	}
-	err = ix.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM passage_vectors WHERE model = ?),
-		(SELECT coalesce(max(dims), 0) FROM passage_vectors WHERE model = ?),
-		(SELECT count(*) FROM passages p JOIN passage_sources s ON s.object_seq = p.object_seq WHERE s.tlp > ?)`,
-		model, model, maxTLP).Scan(&s.Embedded, &s.Dims, &s.Skipped)
-	if err != nil {
-		return s, fmt.Errorf("index: status: %w", err)
-	}
-	_ = ix.db.QueryRowContext(ctx, `SELECT state, error, updated FROM passage_jobs WHERE model = ?`, model).
-		Scan(&s.State, &s.Error, &s.Updated) // no row yet: the job has not started
-	if s.State == "" {
-		s.State = "pending"
-	}
-	return s, nil
+	return ix.s.Status(ctx, model, maxTLP)
 }

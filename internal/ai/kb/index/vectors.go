@@ -4,7 +4,6 @@ import (
 	"container/heap"
 	"context"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -24,7 +23,7 @@ type vectorSet struct {
 // vectorsOf returns the vectors of model, loading them again when the
 // index changed since they were loaded.
 func (ix *Index) vectorsOf(ctx context.Context, model string) (*vectorSet, error) {
-	gen, err := ix.generation(ctx)
+	gen, err := ix.s.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -42,37 +41,25 @@ func (ix *Index) vectorsOf(ctx context.Context, model string) (*vectorSet, error
 }
 
 func (ix *Index) loadVectors(ctx context.Context, model string, gen int64) (*vectorSet, error) {
-	rows, err := ix.db.QueryContext(ctx, `SELECT v.passage_id, p.object_id, v.dims, v.vec, s.tlp, o.revoked
-		FROM passage_vectors v JOIN passages p ON p.id = v.passage_id
-		JOIN passage_sources s ON s.object_seq = p.object_seq JOIN objects o ON o.seq = p.object_seq
-		WHERE v.model = ?`, model)
-	if err != nil {
-		return nil, fmt.Errorf("index: load vectors: %w", err)
-	}
-	defer rows.Close()
 	vs := &vectorSet{gen: gen}
-	for rows.Next() {
-		var id int64
-		var obj string
-		var dims, level int
-		var revoked bool
-		var blob []byte
-		if err := rows.Scan(&id, &obj, &dims, &blob, &level, &revoked); err != nil {
-			return nil, fmt.Errorf("index: load vectors: %w", err)
-		}
+	err := ix.s.LoadVectors(ctx, model, func(x Vector) {
 		if vs.dims == 0 {
-			vs.dims = dims
+			vs.dims = x.Dims
 		}
-		if dims != vs.dims || len(blob) != 4*dims {
-			continue // left by a model that changed its dimension; the next embedding run replaces it
+		if x.Dims != vs.dims || len(x.Data) != 4*x.Dims {
+			return // left by a model that changed its dimension; the next embedding run replaces it
 		}
-		if revoked {
+		level := x.Level
+		if x.Revoked {
 			level = -1
 		}
-		vs.ids, vs.objects, vs.levels = append(vs.ids, id), append(vs.objects, obj), append(vs.levels, int8(level))
-		vs.data = append(vs.data, decode(blob)...)
+		vs.ids, vs.objects, vs.levels = append(vs.ids, x.PassageID), append(vs.objects, x.ObjectID), append(vs.levels, int8(level))
+		vs.data = append(vs.data, decode(x.Data)...)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return vs, rows.Err()
+	return vs, nil
 }
 
 // SearchVector returns up to limit passages of objects at or below
@@ -170,6 +157,12 @@ func (h *topK) sorted() []scored {
 		out[i] = heap.Pop(h).(scored)
 	}
 	return out
+}
+
+// EncodeVector writes v, normalised to length 1, as little-endian
+// float32s: the form in which stores keep vectors.
+func EncodeVector(v []float32) []byte {
+	return encode(normalized(v))
 }
 
 // encode writes a vector as little-endian float32s.

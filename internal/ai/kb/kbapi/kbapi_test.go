@@ -18,7 +18,6 @@ import (
 	"github.com/tipster-cti/tipster/internal/api"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
-	"github.com/tipster-cti/tipster/internal/store/sqlite"
 	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
@@ -30,13 +29,9 @@ func (a asViewer) Viewer(*http.Request) (store.Viewer, error) { return a.v, nil 
 func newServer(t *testing.T, v store.Viewer, maxTLP stix.TLP) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openStore(t)
 	storetest.LoadClearanceFixture(t, db)
-	ix := index.New(db.SQL())
+	ix := index.New(db.Passages())
 	if _, err := ix.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,184 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/tipster-cti/tipster/internal/ai/kb/index"
+)
+
+// PassageRepo keeps the passage index of knowledge-base questions in the
+// tables of migration 0004_passages.sql, with an FTS5 table (porter
+// stemmer) for full text. It implements index.Storage.
+type PassageRepo struct{ db *sql.DB }
+
+// Passages returns the passage index storage of the store's database.
+func (d *DB) Passages() index.Storage { return &PassageRepo{db: d.db} }
+
+// execer is a database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// bumpPassages marks the passages or vectors as changed.
+func bumpPassages(ctx context.Context, db execer) error {
+	if _, err := db.ExecContext(ctx, `UPDATE passage_generation SET value = value + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("sqlite: bump passage generation: %w", err)
+	}
+	return nil
+}
+
+// Generation returns the change counter of passages and vectors.
+func (r *PassageRepo) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	if err := r.db.QueryRowContext(ctx, `SELECT value FROM passage_generation WHERE id = 1`).Scan(&g); err != nil {
+		return 0, fmt.Errorf("sqlite: read passage generation: %w", err)
+	}
+	return g, nil
+}
+
+// SyncLevels copies changed TLP levels, which need no new passages.
+func (r *PassageRepo) SyncLevels(ctx context.Context) (int, error) {
+	res, err := r.db.ExecContext(ctx, `UPDATE passage_sources SET tlp = o.eff_tlp
+		FROM objects o WHERE o.seq = passage_sources.object_seq AND o.eff_tlp <> passage_sources.tlp`)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: sync passage levels: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		if err := bumpPassages(ctx, r.db); err != nil {
+			return 0, err
+		}
+	}
+	return int(n), nil
+}
+
+// Passages returns the passages with the given ids.
+func (r *PassageRepo) Passages(ctx context.Context, ids []int64) ([]index.Passage, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return r.passages(ctx, `id IN (`+marks(len(ids))+`)`, args)
+}
+
+// Heads returns the first passage of each object that has one.
+func (r *PassageRepo) Heads(ctx context.Context, objectIDs []string) ([]index.Passage, error) {
+	args := make([]any, len(objectIDs))
+	for i, id := range objectIDs {
+		args[i] = id
+	}
+	return r.passages(ctx, `ord = 0 AND object_id IN (`+marks(len(objectIDs))+`)`, args)
+}
+
+func (r *PassageRepo) passages(ctx context.Context, where string, args []any) ([]index.Passage, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	rows, err := r.db.QueryContext(ctx, `SELECT id, object_id, ord, text FROM passages WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: read passages: %w", err)
+	}
+	defer rows.Close()
+	var out []index.Passage
+	for rows.Next() {
+		var p index.Passage
+		if err := rows.Scan(&p.ID, &p.ObjectID, &p.Ord, &p.Text); err != nil {
+			return nil, fmt.Errorf("sqlite: read passages: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// SearchText ranks by bm25 with the head column weighted 4 to the body's 1.
+func (r *PassageRepo) SearchText(ctx context.Context, clearance int, terms []string, limit int) ([]index.Passage, error) {
+	match := orExpr(terms)
+	if match == "" {
+		return nil, nil
+	}
+	rows, err := r.db.QueryContext(ctx, `SELECT p.id, p.object_id, p.ord, p.text, bm25(passages_fts, 4.0, 1.0) AS r
+		FROM passages_fts f JOIN passages p ON p.id = f.rowid JOIN passage_sources s ON s.object_seq = p.object_seq
+		WHERE passages_fts MATCH ? AND s.tlp <= ?
+		ORDER BY r LIMIT ?`, match, clearance, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: passage text search: %w", err)
+	}
+	defer rows.Close()
+	var out []index.Passage
+	for rows.Next() {
+		var p index.Passage
+		if err := rows.Scan(&p.ID, &p.ObjectID, &p.Ord, &p.Text, &p.Score); err != nil {
+			return nil, fmt.Errorf("sqlite: passage text search: %w", err)
+		}
+		p.Score = -p.Score // bm25 is negative, lower better
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// orExpr is an FTS5 expression matching any of terms, each quoted so
+// that no word can be read as an operator.
+func orExpr(terms []string) string {
+	q := index.QuoteTerms(terms)
+	for i, t := range q {
+		q[i] = `"` + t + `"`
+	}
+	return strings.Join(q, " OR ")
+}
+
+// CountPassages returns how many passages there are.
+func (r *PassageRepo) CountPassages(ctx context.Context) (int, error) {
+	var n int
+	if err := r.db.QueryRowContext(ctx, `SELECT count(*) FROM passages`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count passages: %w", err)
+	}
+	return n, nil
+}
+
+// CountMatching returns how many passages hold term.
+func (r *PassageRepo) CountMatching(ctx context.Context, term string) (int, error) {
+	match := orExpr([]string{term})
+	if match == "" {
+		return 0, nil
+	}
+	var n int
+	if err := r.db.QueryRowContext(ctx, `SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?`,
+		match).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: passage document frequency: %w", err)
+	}
+	return n, nil
+}
+
+// Status reports the index's progress.
+func (r *PassageRepo) Status(ctx context.Context, model string, maxTLP int) (index.Status, error) {
+	s := index.Status{Model: model}
+	err := r.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM passage_sources),
+		(SELECT count(*) FROM objects o WHERE NOT EXISTS (SELECT 1 FROM passage_sources s WHERE s.object_seq = o.seq)),
+		(SELECT count(*) FROM passages)`).Scan(&s.Objects, &s.Pending, &s.Passages)
+	if err != nil {
+		return s, fmt.Errorf("sqlite: passage status: %w", err)
+	}
+	if model == "" {
+		return s, nil
+	}
+	err = r.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM passage_vectors WHERE model = ?),
+		(SELECT coalesce(max(dims), 0) FROM passage_vectors WHERE model = ?),
+		(SELECT count(*) FROM passages p JOIN passage_sources s ON s.object_seq = p.object_seq WHERE s.tlp > ?)`,
+		model, model, maxTLP).Scan(&s.Embedded, &s.Dims, &s.Skipped)
+	if err != nil {
+		return s, fmt.Errorf("sqlite: passage status: %w", err)
+	}
+	_ = r.db.QueryRowContext(ctx, `SELECT state, error, updated FROM passage_jobs WHERE model = ?`, model).
+		Scan(&s.State, &s.Error, &s.Updated) // no row yet: the job has not started
+	if s.State == "" {
+		s.State = "pending"
+	}
+	return s, nil
+}
