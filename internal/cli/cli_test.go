@@ -248,3 +248,15 @@ func TestSearchPrintsNoTerminalControlCharacters(t *testing.T) {
 		t.Errorf("a negative limit: exit %d %q", code, errOut)
 	}
 }
+
+func TestAskQuestionAnswersFromEitherStore(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, env map[string]string) {
+		if code, _, errOut := run(t, env, "import", needData(t, "cti-documentation/apt1.json")); code != 0 {
+			t.Fatal(errOut)
+		}
+		code, out, errOut := run(t, env, "ask", "question", "--offline", "who is Comment Crew?")
+		if code != 0 || !strings.Contains(out, "intrusion-set--da1065ce-972c-4605-8755-9cd1074e3b5a") {
+			t.Errorf("exit %d; want an answer citing APT1's id:\n%s\n%s", code, out, errOut)
+		}
+	})
+}
