@@ -62,7 +62,7 @@ func (h *Handlers) ask(w http.ResponseWriter, r *http.Request, v store.Viewer) e
 	if err != nil {
 		return err
 	}
-	if wantsStream(r) {
+	if api.WantsStream(r) {
 		return h.askStream(w, r, v, req)
 	}
 	ans, err := h.AI.Ask(r.Context(), v, req, nil)
@@ -75,12 +75,12 @@ func (h *Handlers) ask(w http.ResponseWriter, r *http.Request, v store.Viewer) e
 // askStream answers with server-sent events: delta events with text, then
 // done, or error once text has started.
 func (h *Handlers) askStream(w http.ResponseWriter, r *http.Request, v store.Viewer, req ai.Request) error {
-	sse := newSSE(w)
+	sse := api.NewSSE(w)
 	ans, err := h.AI.Ask(r.Context(), v, req, func(text string) error {
-		return sse.event("delta", map[string]string{"text": text})
+		return sse.Event("delta", map[string]string{"text": text})
 	})
 	switch {
-	case err != nil && !sse.started:
+	case err != nil && !sse.Started():
 		return h.fail(w, r, err)
 	case err != nil:
 		p := describe(h.AI, err)
@@ -89,11 +89,11 @@ func (h *Handlers) askStream(w http.ResponseWriter, r *http.Request, v store.Vie
 		}
 		h.logProblem(r, &Problem{Status: 502, Code: p.Code}, err)
 		if r.Context().Err() == nil {
-			_ = sse.event("error", p) // the client may be gone; nothing more to do
+			_ = sse.Event("error", p) // the client may be gone; nothing more to do
 		}
 		return nil
 	}
-	return sse.event("done", done{Answer: ans})
+	return sse.Event("done", done{Answer: ans})
 }
 
 // decodeAsk reads the operation and body of an Ask AI request.

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strings"
 
@@ -63,28 +62,28 @@ func (h *Handlers) ask(w http.ResponseWriter, r *http.Request, v store.Viewer) e
 	default:
 		return api.BadRequest("engine must be offline or empty, not %q", b.Engine)
 	}
-	if !wantsStream(r) {
+	if !api.WantsStream(r) {
 		a, err := h.KB.Ask(r.Context(), v, req, nil)
 		if err != nil {
 			return h.fail(w, r, err)
 		}
 		return writeJSON(w, http.StatusOK, a)
 	}
-	sse := &sseWriter{w: w, rc: http.NewResponseController(w)}
+	sse := api.NewSSE(w)
 	a, err := h.KB.Ask(r.Context(), v, req, func(text string) error {
-		return sse.event("delta", map[string]string{"text": text})
+		return sse.Event("delta", map[string]string{"text": text})
 	})
 	switch {
-	case err != nil && !sse.started:
+	case err != nil && !sse.Started():
 		return h.fail(w, r, err)
 	case err != nil:
 		h.Log.Warn("question failed", "err", err)
 		if r.Context().Err() == nil {
-			_ = sse.event("error", problemOf(err)) // the client may be gone; nothing more to do
+			_ = sse.Event("error", problemOf(err)) // the client may be gone; nothing more to do
 		}
 		return nil
 	}
-	return sse.event("done", a)
+	return sse.Event("done", a)
 }
 
 // Status is the body of GET /api/v1/ai/question/index.
@@ -144,45 +143,6 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) error
 	}
 	h.Log.Info("question refused", "path", r.URL.Path, "code", p.Code, "err", err)
 	return writeJSON(w, p.Status, map[string]any{"error": p})
-}
-
-func wantsStream(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/event-stream" {
-			return true
-		}
-	}
-	return false
-}
-
-// sseWriter writes server-sent events, flushed one by one; headers go out
-// with the first, so an early failure is still a plain error response.
-type sseWriter struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	started bool
-}
-
-func (s *sseWriter) event(name string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("kbapi: encode %s event: %w", name, err)
-	}
-	if !s.started {
-		h := s.w.Header()
-		h.Set("Content-Type", "text/event-stream")
-		h.Set("Cache-Control", "no-cache")
-		h.Set("X-Accel-Buffering", "no")
-		s.w.WriteHeader(http.StatusOK)
-		s.started = true
-	}
-	if _, err := fmt.Fprintf(s.w, "event: %s\ndata: %s\n\n", name, data); err != nil {
-		return fmt.Errorf("kbapi: write %s event: %w", name, err)
-	}
-	if err := s.rc.Flush(); err != nil {
-		return fmt.Errorf("kbapi: flush %s event: %w", name, err)
-	}
-	return nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
