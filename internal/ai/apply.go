@@ -54,7 +54,12 @@ type Assisted struct {
 // an admin), within their clearance, about objects they still see. The
 // answer's level (the entry's TLP) may not be above the object's own
 // marking, or readers of the object would read more restricted text.
-func (s *Service) Apply(ctx context.Context, v store.Viewer, id stix.ID, req ApplyRequest) (Provenance, error) {
+func (s *Service) Apply(
+	ctx context.Context,
+	v store.Viewer,
+	id stix.ID,
+	req ApplyRequest,
+) (Provenance, error) {
 	o, req, err := s.checkApply(ctx, v, id, req)
 	if err != nil {
 		return Provenance{}, err
@@ -112,7 +117,12 @@ func (s *Service) usableEntry(ctx context.Context, v store.Viewer, id int64) (En
 }
 
 // checkApply validates an apply request and reads the object.
-func (s *Service) checkApply(ctx context.Context, v store.Viewer, id stix.ID, req ApplyRequest) (*store.Stored, ApplyRequest, error) {
+func (s *Service) checkApply(
+	ctx context.Context,
+	v store.Viewer,
+	id stix.ID,
+	req ApplyRequest,
+) (*store.Stored, ApplyRequest, error) {
 	if !v.CanWrite() {
 		return nil, req, ErrForbidden
 	}
@@ -141,7 +151,12 @@ func (s *Service) checkApply(ctx context.Context, v store.Viewer, id stix.ID, re
 }
 
 // fieldText returns a field's current text, and the document for FieldText.
-func (s *Service) fieldText(ctx context.Context, v store.Viewer, o *store.Stored, field string) (string, *store.Document, error) {
+func (s *Service) fieldText(
+	ctx context.Context,
+	v store.Viewer,
+	o *store.Stored,
+	field string,
+) (string, *store.Document, error) {
 	if field == FieldDescription {
 		return o.Description, nil, nil
 	}
@@ -157,7 +172,13 @@ func (s *Service) fieldText(ctx context.Context, v store.Viewer, o *store.Stored
 
 // writeField stores text in the field and a new version of the object
 // with mark as its x_tipster_ai_assisted (removed when mark is nil).
-func (s *Service) writeField(ctx context.Context, o *store.Stored, doc *store.Document, field, text string, mark *Assisted) error {
+func (s *Service) writeField(
+	ctx context.Context,
+	o *store.Stored,
+	doc *store.Document,
+	field, text string,
+	mark *Assisted,
+) error {
 	set := map[string]any{}
 	if field == FieldDescription {
 		set["description"] = text

@@ -36,7 +36,13 @@ type RefusedError struct {
 }
 
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("ai: content is %s and the %s provider %s accepts at most %s", e.Content, e.Location, e.Provider, e.Limit)
+	return fmt.Sprintf(
+		"ai: content is %s and the %s provider %s accepts at most %s",
+		e.Content,
+		e.Location,
+		e.Provider,
+		e.Limit,
+	)
 }
 
 // TLPMismatchError reports an AI answer that came from content more

@@ -62,7 +62,12 @@ func displayName(o *store.Stored) string {
 
 // containerFacts returns the objects and relationships a container holds
 // that the viewer may see.
-func containerFacts(ctx context.Context, st store.Store, v store.Viewer, c *store.Stored) (*Facts, []*store.Stored, error) {
+func containerFacts(
+	ctx context.Context,
+	st store.Store,
+	v store.Viewer,
+	c *store.Stored,
+) (*Facts, []*store.Stored, error) {
 	items, err := st.Contents(ctx, v, c.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ai: contents of %s: %w", c.ID, err)
@@ -71,7 +76,10 @@ func containerFacts(ctx context.Context, st store.Store, v store.Viewer, c *stor
 	for _, o := range items {
 		switch {
 		case o.Type == "relationship":
-			f.Links = append(f.Links, Link{ID: o.ID, Type: o.RelationshipType, Source: o.Source, Target: o.Target})
+			f.Links = append(
+				f.Links,
+				Link{ID: o.ID, Type: o.RelationshipType, Source: o.Source, Target: o.Target},
+			)
 		case o.Type == "sighting":
 			f.Links = append(f.Links, Link{ID: o.ID, Type: "sighting", Source: o.Source, Target: o.Target})
 		default:

@@ -89,7 +89,10 @@ func (e *LLMEngine) Run(ctx context.Context, t Task, emit func(Delta) error) (Re
 		return Result{}, err
 	}
 	return Result{Text: resp.Text, FinishReason: resp.FinishReason, Model: resp.Model,
-		Usage: Usage{PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}}, nil
+		Usage: Usage{
+			PromptTokens:     resp.Usage.PromptTokens,
+			CompletionTokens: resp.Usage.CompletionTokens,
+		}}, nil
 }
 
 // numCtx is the context size a request needs, rounded up to 512 tokens and

@@ -56,12 +56,21 @@ func (s *Service) prepare(ctx context.Context, v store.Viewer, req Request) (*jo
 	if err != nil {
 		return nil, err
 	}
-	t := Task{Operation: req.Operation, Audience: aud, Format: format, Language: strings.TrimSpace(req.Language),
-		MaxTokens: s.settings.MaxTokens, Viewer: v}
+	t := Task{
+		Operation: req.Operation,
+		Audience:  aud,
+		Format:    format,
+		Language:  strings.TrimSpace(req.Language),
+		MaxTokens: s.settings.MaxTokens,
+		Viewer:    v,
+	}
 	digest := !req.Since.IsZero() || !req.Until.IsZero()
 	switch {
 	case digest && (req.Operation != Report || req.ObjectID != "" || req.Text != ""):
-		return nil, fmt.Errorf("%w: a period (since, until) goes with the report operation alone, without text or object", ErrInput)
+		return nil, fmt.Errorf(
+			"%w: a period (since, until) goes with the report operation alone, without text or object",
+			ErrInput,
+		)
 	case digest:
 		return s.digestJob(ctx, v, t, req.Since, req.Until)
 	case req.ObjectID != "" && req.Text != "":
@@ -71,7 +80,10 @@ func (s *Service) prepare(ctx context.Context, v store.Viewer, req Request) (*jo
 	case strings.TrimSpace(req.Text) == "":
 		return nil, fmt.Errorf("%w: nothing to work on: give text or an object", ErrInput)
 	case req.Operation == Report:
-		return nil, fmt.Errorf("%w: report drafts from a report, grouping or case (an object) or from a period, not from free text", ErrInput)
+		return nil, fmt.Errorf(
+			"%w: report drafts from a report, grouping or case (an object) or from a period, not from free text",
+			ErrInput,
+		)
 	}
 	t.Content = req.Text
 	j := &job{task: t, tlp: stix.TLPClear}
@@ -88,7 +100,11 @@ func (s *Service) objectJob(ctx context.Context, v store.Viewer, t Task, id stix
 		return nil, fmt.Errorf("ai: %s: %w", id, err)
 	}
 	if t.Operation == Report && !IsReportable(o.Type) {
-		return nil, fmt.Errorf("%w: report drafts from a report, grouping or case, not a %s", ErrInput, o.Type)
+		return nil, fmt.Errorf(
+			"%w: report drafts from a report, grouping or case, not a %s",
+			ErrInput,
+			o.Type,
+		)
 	}
 	text, err := objectText(ctx, s.store, v, o)
 	if err != nil {
@@ -113,7 +129,12 @@ func (s *Service) objectJob(ctx context.Context, v store.Viewer, t Task, id stix
 }
 
 // digestJob prepares a digest of the reports published in [since, until).
-func (s *Service) digestJob(ctx context.Context, v store.Viewer, t Task, since, until time.Time) (*job, error) {
+func (s *Service) digestJob(
+	ctx context.Context,
+	v store.Viewer,
+	t Task,
+	since, until time.Time,
+) (*job, error) {
 	if until.IsZero() {
 		until = s.now()
 	}
@@ -143,7 +164,14 @@ func (s *Service) digestJob(ctx context.Context, v store.Viewer, t Task, since, 
 		facts.Objects = append(facts.Objects, f)
 		j.ids = append(j.ids, r.ID)
 		j.tlp = max(j.tlp, r.EffectiveTLP)
-		fmt.Fprintf(&content, "## %s, published %s [%s]\n%s\n\n", r.Name, reportDate(r).Format("2006-01-02"), r.ID, r.Description)
+		fmt.Fprintf(
+			&content,
+			"## %s, published %s [%s]\n%s\n\n",
+			r.Name,
+			reportDate(r).Format("2006-01-02"),
+			r.ID,
+			r.Description,
+		)
 		if err := s.addItems(ctx, v, j, r.ID, seen); err != nil {
 			return nil, err
 		}
@@ -153,7 +181,13 @@ func (s *Service) digestJob(ctx context.Context, v store.Viewer, t Task, since, 
 }
 
 // addItems adds a report's contents to the job's indicator table.
-func (s *Service) addItems(ctx context.Context, v store.Viewer, j *job, id stix.ID, seen map[stix.ID]bool) error {
+func (s *Service) addItems(
+	ctx context.Context,
+	v store.Viewer,
+	j *job,
+	id stix.ID,
+	seen map[stix.ID]bool,
+) error {
 	items, err := s.store.Contents(ctx, v, id)
 	if err != nil {
 		return fmt.Errorf("ai: contents of %s: %w", id, err)
@@ -169,7 +203,11 @@ func (s *Service) addItems(ctx context.Context, v store.Viewer, j *job, id stix.
 
 // reportsIn lists the visible reports published (or, without a published
 // date, created) in [since, until), oldest first.
-func (s *Service) reportsIn(ctx context.Context, v store.Viewer, since, until time.Time) ([]*store.Stored, error) {
+func (s *Service) reportsIn(
+	ctx context.Context,
+	v store.Viewer,
+	since, until time.Time,
+) ([]*store.Stored, error) {
 	var out []*store.Stored
 	q := store.Query{Types: []string{"report"}, Limit: 1000}
 	for {

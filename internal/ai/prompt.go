@@ -92,11 +92,22 @@ func partText(t Task) string {
 	case p == nil:
 		return ""
 	case p.Combine:
-		return fmt.Sprintf("The content holds notes on the %d parts of a longer text, in order. Work over the whole of it.", p.Count)
+		return fmt.Sprintf(
+			"The content holds notes on the %d parts of a longer text, in order. Work over the whole of it.",
+			p.Count,
+		)
 	case t.Operation.rewrites():
-		return fmt.Sprintf("The content is part %d of %d of a longer text: rewrite this part only, with no title or conclusion of its own.", p.Index, p.Count)
+		return fmt.Sprintf(
+			"The content is part %d of %d of a longer text: rewrite this part only, with no title or conclusion of its own.",
+			p.Index,
+			p.Count,
+		)
 	}
-	return fmt.Sprintf("The content is part %d of %d of a longer text. Instead of the final answer, write notes on this part for a later step that will combine them: every key fact, actor, technique and indicator it contains, with STIX ids where given.", p.Index, p.Count)
+	return fmt.Sprintf(
+		"The content is part %d of %d of a longer text. Instead of the final answer, write notes on this part for a later step that will combine them: every key fact, actor, technique and indicator it contains, with STIX ids where given.",
+		p.Index,
+		p.Count,
+	)
 }
 
 // isMapStep reports whether t produces notes rather than the answer.

@@ -41,7 +41,12 @@ type runner struct {
 
 // execute runs a job: the engine's steps, then the checks of the answer
 // and the indicator table.
-func (s *Service) execute(ctx context.Context, eng Engine, j *job, emit func(string) error) (runOutput, error) {
+func (s *Service) execute(
+	ctx context.Context,
+	eng Engine,
+	j *job,
+	emit func(string) error,
+) (runOutput, error) {
 	r := &runner{eng: eng, emit: emit, maxTokens: s.settings.MaxTokens, keepSent: s.settings.AuditContent}
 	err := r.run(ctx, j.task)
 	r.out.text = r.shown.String()
@@ -56,7 +61,10 @@ func (s *Service) execute(ctx context.Context, eng Engine, j *job, emit func(str
 	v := verifier{op: j.task.Operation, input: j.task.Content, facts: factsTxt, factIDs: ids}
 	r.out.flags = append(v.check(r.out.text), j.flags...)
 	if r.out.res.FinishReason == "length" {
-		r.out.flags = append(r.out.flags, Flag{Kind: FlagTruncated, Message: "the answer stopped at its token limit (AI__MAX_TOKENS)"})
+		r.out.flags = append(
+			r.out.flags,
+			Flag{Kind: FlagTruncated, Message: "the answer stopped at its token limit (AI__MAX_TOKENS)"},
+		)
 	}
 	if j.table {
 		if tbl := renderTable(indicatorRows(j.items), j.task.Format); tbl != "" {
@@ -167,7 +175,10 @@ func (r *runner) mapParts(ctx context.Context, t Task, parts []string, b Budget)
 		if err != nil {
 			return nil, err
 		}
-		notes = append(notes, fmt.Sprintf("Notes on part %d of %d:\n%s", i+1, len(parts), strings.TrimSpace(res.Text)))
+		notes = append(
+			notes,
+			fmt.Sprintf("Notes on part %d of %d:\n%s", i+1, len(parts), strings.TrimSpace(res.Text)),
+		)
 	}
 	return notes, nil
 }
@@ -193,7 +204,10 @@ func (r *runner) reduce(ctx context.Context, t Task, notes []string, window, dep
 		if err != nil {
 			return err
 		}
-		merged = append(merged, fmt.Sprintf("Notes on part %d of %d:\n%s", i+1, len(groups), strings.TrimSpace(res.Text)))
+		merged = append(
+			merged,
+			fmt.Sprintf("Notes on part %d of %d:\n%s", i+1, len(groups), strings.TrimSpace(res.Text)),
+		)
 	}
 	return r.reduce(ctx, t, merged, window, depth+1)
 }

@@ -136,7 +136,12 @@ type Answer struct {
 // Ask runs a request for viewer v, streaming the answer's text to emit
 // (which may be nil) as it is produced. Nothing is written to any stored
 // object. Every call, refused or failed ones included, is audited.
-func (s *Service) Ask(ctx context.Context, v store.Viewer, req Request, emit func(string) error) (Answer, error) {
+func (s *Service) Ask(
+	ctx context.Context,
+	v store.Viewer,
+	req Request,
+	emit func(string) error,
+) (Answer, error) {
 	if !s.settings.Enabled {
 		return Answer{}, ErrDisabled
 	}
@@ -179,7 +184,12 @@ func (s *Service) guard(eng Engine, content stix.TLP) error {
 	if eng == s.offline || content <= s.settings.MaxTLP {
 		return nil
 	}
-	return &RefusedError{Content: content, Limit: s.settings.MaxTLP, Provider: s.settings.Label(), Location: s.settings.Location}
+	return &RefusedError{
+		Content:  content,
+		Limit:    s.settings.MaxTLP,
+		Provider: s.settings.Label(),
+		Location: s.settings.Location,
+	}
 }
 
 // entry starts the audit entry of a request.
@@ -193,7 +203,13 @@ func (s *Service) entry(v store.Viewer, req Request, j *job, eng Engine) Entry {
 }
 
 // runAudited runs the job and records its audit entry.
-func (s *Service) runAudited(ctx context.Context, eng Engine, j *job, e Entry, emit func(string) error) (Answer, error) {
+func (s *Service) runAudited(
+	ctx context.Context,
+	eng Engine,
+	j *job,
+	e Entry,
+	emit func(string) error,
+) (Answer, error) {
 	start := time.Now()
 	out, err := s.execute(ctx, eng, j, emit)
 	e.Duration = time.Since(start).Milliseconds()

@@ -83,7 +83,10 @@ func SettingsFrom(cfg config.Config) (Settings, error) {
 	switch s.Type {
 	case Builtin, string(llm.OpenAI), string(llm.Mistral), string(llm.Ollama), string(llm.AzureOpenAI):
 	default:
-		errs = append(errs, fmt.Errorf("AI__TYPE=%q: want mistralai, openai, ollama, azureopenai or builtin", s.Type))
+		errs = append(
+			errs,
+			fmt.Errorf("AI__TYPE=%q: want mistralai, openai, ollama, azureopenai or builtin", s.Type),
+		)
 	}
 	return s, errors.Join(errs...)
 }

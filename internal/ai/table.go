@@ -66,10 +66,18 @@ func renderTable(rows []indicatorRow, f Format) string {
 	case Markdown:
 		b.WriteString("\n\n## Indicators\n\n| Type | Value | STIX id |\n|---|---|---|\n")
 		for _, r := range rows {
-			fmt.Fprintf(&b, "| %s | `%s` | %s |\n", mdCell(r.Type), strings.ReplaceAll(r.Value, "`", "'"), r.ID)
+			fmt.Fprintf(
+				&b,
+				"| %s | `%s` | %s |\n",
+				mdCell(r.Type),
+				strings.ReplaceAll(r.Value, "`", "'"),
+				r.ID,
+			)
 		}
 	case HTML:
-		b.WriteString("\n<h2>Indicators</h2>\n<table>\n<tr><th>Type</th><th>Value</th><th>STIX id</th></tr>\n")
+		b.WriteString(
+			"\n<h2>Indicators</h2>\n<table>\n<tr><th>Type</th><th>Value</th><th>STIX id</th></tr>\n",
+		)
 		for _, r := range rows {
 			fmt.Fprintf(&b, "<tr><td>%s</td><td><code>%s</code></td><td>%s</td></tr>\n",
 				html.EscapeString(r.Type), html.EscapeString(r.Value), html.EscapeString(string(r.ID)))

@@ -44,7 +44,9 @@ type Flag struct {
 var attackID = regexp.MustCompile(`\b(?:TA|T|G|S|M)\d{4}(?:\.\d{3})?\b`)
 
 // stixID matches a STIX identifier.
-var stixID = regexp.MustCompile(`\b[a-z][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b`)
+var stixID = regexp.MustCompile(
+	`\b[a-z][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b`,
+)
 
 // indicatorSet holds the normalised indicators of a text, by value.
 type indicatorSet map[string]string // value -> kind

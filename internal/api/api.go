@@ -44,7 +44,10 @@ type route struct {
 
 // Handle adds a route, such as "POST /api/v1/ai/{operation}", served with
 // the same authentication and error handling as the built-in ones.
-func (s *Server) Handle(pattern string, h func(w http.ResponseWriter, r *http.Request, v store.Viewer) error) {
+func (s *Server) Handle(
+	pattern string,
+	h func(w http.ResponseWriter, r *http.Request, v store.Viewer) error,
+) {
 	s.extras = append(s.extras, route{pattern, h})
 }
 

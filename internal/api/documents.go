@@ -29,7 +29,12 @@ func (s *Server) EnableDocuments(lexicon LexiconFunc) {
 
 // importDocument is POST /api/v1/documents: a multipart form with a "file"
 // field, or the raw file as the body with ?filename=; ?marking= sets its TLP.
-func (s *Server) importDocument(w http.ResponseWriter, r *http.Request, v store.Viewer, lexicon LexiconFunc) error {
+func (s *Server) importDocument(
+	w http.ResponseWriter,
+	r *http.Request,
+	v store.Viewer,
+	lexicon LexiconFunc,
+) error {
 	if !v.CanWrite() {
 		return ErrForbidden
 	}
@@ -84,7 +89,12 @@ func uploadedFile(w http.ResponseWriter, r *http.Request) (io.Reader, string, er
 // documentError turns a document reader's refusal into a 400 that says why.
 func documentError(err error) error {
 	if errors.Is(err, ingest.ErrNotPermitted) {
-		return &Error{Status: http.StatusForbidden, Code: "not_permitted", Message: "a report made from this file is stored above your clearance", Err: err}
+		return &Error{
+			Status:  http.StatusForbidden,
+			Code:    "not_permitted",
+			Message: "a report made from this file is stored above your clearance",
+			Err:     err,
+		}
 	}
 	if errors.Is(err, ingest.ErrInput) {
 		return &Error{Status: http.StatusBadRequest, Code: "bad_document", Message: err.Error(), Err: err}
@@ -106,7 +116,8 @@ func (s *Server) documentFile(w http.ResponseWriter, r *http.Request, v store.Vi
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.FileName}))
+	w.Header().
+		Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.FileName}))
 	_, err = w.Write(doc.Original)
 	return err
 }

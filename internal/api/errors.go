@@ -44,7 +44,11 @@ func classify(err error) *Error {
 	case errors.As(err, &e):
 		return e
 	case errors.Is(err, ErrUnauthenticated):
-		return &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "authentication required"}
+		return &Error{
+			Status:  http.StatusUnauthorized,
+			Code:    "unauthenticated",
+			Message: "authentication required",
+		}
 	case errors.Is(err, ErrForbidden):
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "you may not do this"}
 	case errors.Is(err, store.ErrNotFound):
@@ -52,7 +56,11 @@ func classify(err error) *Error {
 	case errors.Is(err, store.ErrBadQuery):
 		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: err.Error()}
 	case errors.As(err, &se):
-		return &Error{Status: http.StatusBadRequest, Code: "bad_input", Message: "input is not a STIX bundle: " + se.Error()}
+		return &Error{
+			Status:  http.StatusBadRequest,
+			Code:    "bad_input",
+			Message: "input is not a STIX bundle: " + se.Error(),
+		}
 	case errors.Is(err, ingest.ErrInput):
 		return &Error{Status: http.StatusBadRequest, Code: "bad_input", Message: err.Error()}
 	case errors.Is(err, context.Canceled):

@@ -50,11 +50,19 @@ func parseQuery(r *http.Request) (store.Query, error) {
 		for _, v := range vals {
 			// Free text keeps only its words, so q may hold anything.
 			if name != "q" && (!utf8.ValidString(v) || strings.ContainsRune(v, 0)) {
-				return store.Query{}, BadRequest("%s holds bytes that are not text (invalid UTF-8 or NUL)", name)
+				return store.Query{}, BadRequest(
+					"%s holds bytes that are not text (invalid UTF-8 or NUL)",
+					name,
+				)
 			}
 		}
 	}
-	q := store.Query{Text: p.Get("q"), Label: p.Get("label"), ExternalID: p.Get("external_id"), Cursor: p.Get("cursor")}
+	q := store.Query{
+		Text:       p.Get("q"),
+		Label:      p.Get("label"),
+		ExternalID: p.Get("external_id"),
+		Cursor:     p.Get("cursor"),
+	}
 	for _, t := range p["type"] {
 		q.Types = append(q.Types, strings.Split(t, ",")...)
 	}
@@ -83,7 +91,11 @@ func parseQuery(r *http.Request) (store.Query, error) {
 	} {
 		if v := p.Get(f.name); v != "" {
 			if *f.dst, err = time.Parse(time.RFC3339, v); err != nil {
-				return q, BadRequest("%s=%q is not an RFC 3339 timestamp such as 2024-01-31T00:00:00Z", f.name, v)
+				return q, BadRequest(
+					"%s=%q is not an RFC 3339 timestamp such as 2024-01-31T00:00:00Z",
+					f.name,
+					v,
+				)
 			}
 		}
 	}

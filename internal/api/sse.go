@@ -12,7 +12,8 @@ import (
 // events.
 func WantsStream(r *http.Request) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/event-stream" {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil &&
+			mt == "text/event-stream" {
 			return true
 		}
 	}

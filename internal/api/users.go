@@ -84,8 +84,16 @@ type UserOut struct {
 }
 
 func userOut(u *auth.User) UserOut {
-	return UserOut{ID: u.ID, Email: u.Email, Role: u.Role, Clearance: u.Clearance.String(), Disabled: u.Disabled,
-		HasPassword: u.PasswordHash != "", Created: u.Created, Updated: u.Updated}
+	return UserOut{
+		ID:          u.ID,
+		Email:       u.Email,
+		Role:        u.Role,
+		Clearance:   u.Clearance.String(),
+		Disabled:    u.Disabled,
+		HasPassword: u.PasswordHash != "",
+		Created:     u.Created,
+		Updated:     u.Updated,
+	}
 }
 
 // TokenOut is an API token as the API lists it: never its value.
@@ -107,7 +115,11 @@ func tokenOut(t *auth.Token) TokenOut {
 func (a Access) me(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
 	id, ok := auth.FromContext(r.Context())
 	if !ok {
-		return writeJSON(w, http.StatusOK, map[string]any{"name": v.Name, "role": v.Role, "clearance": v.Clearance.String()})
+		return writeJSON(
+			w,
+			http.StatusOK,
+			map[string]any{"name": v.Name, "role": v.Role, "clearance": v.Clearance.String()},
+		)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"user": userOut(id.User), "csrf_token": id.CSRF()})
 }
@@ -345,9 +357,19 @@ func accessError(err error) error {
 	case errors.As(err, &in):
 		return BadRequest("%s", in.Msg)
 	case errors.Is(err, auth.ErrExists):
-		return &Error{Status: http.StatusConflict, Code: "conflict", Message: auth.ErrExists.Error(), Err: err}
+		return &Error{
+			Status:  http.StatusConflict,
+			Code:    "conflict",
+			Message: auth.ErrExists.Error(),
+			Err:     err,
+		}
 	case errors.Is(err, auth.ErrLastAdmin):
-		return &Error{Status: http.StatusConflict, Code: "conflict", Message: auth.ErrLastAdmin.Error(), Err: err}
+		return &Error{
+			Status:  http.StatusConflict,
+			Code:    "conflict",
+			Message: auth.ErrLastAdmin.Error(),
+			Err:     err,
+		}
 	}
 	return err
 }

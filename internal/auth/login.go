@@ -202,6 +202,10 @@ func (s *Service) Logout(ctx context.Context, sessionID, remote string) error {
 	if err := s.repo.DeleteSession(ctx, hash); err != nil {
 		return err
 	}
-	s.audit(ctx, Actor{Name: u.Email, Remote: remote}, Entry{Action: ActionLogout, Target: u.Email, Outcome: OutcomeOK})
+	s.audit(
+		ctx,
+		Actor{Name: u.Email, Remote: remote},
+		Entry{Action: ActionLogout, Target: u.Email, Outcome: OutcomeOK},
+	)
 	return nil
 }

@@ -19,7 +19,11 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		id, err := s.Authenticate(r)
 		switch {
 		case errors.Is(err, ErrCSRF):
-			http.Error(w, "Forbidden: "+ErrCSRF.Error()+". Reload the page and try again.", http.StatusForbidden)
+			http.Error(
+				w,
+				"Forbidden: "+ErrCSRF.Error()+". Reload the page and try again.",
+				http.StatusForbidden,
+			)
 			return
 		case err == nil:
 			r = r.WithContext(WithIdentity(r.Context(), id))
@@ -39,7 +43,11 @@ func (s *Service) RequireLogin(next http.Handler) http.Handler {
 		case err == nil:
 			next.ServeHTTP(w, r.WithContext(WithIdentity(r.Context(), id)))
 		case errors.Is(err, ErrCSRF):
-			http.Error(w, "Forbidden: "+ErrCSRF.Error()+". Reload the page and try again.", http.StatusForbidden)
+			http.Error(
+				w,
+				"Forbidden: "+ErrCSRF.Error()+". Reload the page and try again.",
+				http.StatusForbidden,
+			)
 		case errors.Is(err, ErrUnauthenticated) && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			http.Redirect(w, r, LoginPath+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		case errors.Is(err, ErrUnauthenticated):
@@ -70,7 +78,13 @@ func (s *Service) HandleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	next := SafeNext(r.PostFormValue("next"))
-	l, err := s.Login(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), RemoteAddr(r), s.SessionCookie(r))
+	l, err := s.Login(
+		r.Context(),
+		r.PostFormValue("email"),
+		r.PostFormValue("password"),
+		RemoteAddr(r),
+		s.SessionCookie(r),
+	)
 	var rl *RateLimitError
 	switch {
 	case err == nil:

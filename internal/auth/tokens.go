@@ -12,7 +12,13 @@ const MinTokenLength = 16
 
 // IssueToken creates an API token for a user, returned once: only its hash
 // is kept. A ttl of 0 makes a token that never expires.
-func (s *Service) IssueToken(ctx context.Context, by Actor, userID int64, name string, ttl time.Duration) (string, *Token, error) {
+func (s *Service) IssueToken(
+	ctx context.Context,
+	by Actor,
+	userID int64,
+	name string,
+	ttl time.Duration,
+) (string, *Token, error) {
 	u, err := s.repo.UserByID(ctx, userID)
 	if err != nil {
 		return "", nil, err
@@ -29,7 +35,12 @@ func (s *Service) IssueToken(ctx context.Context, by Actor, userID int64, name s
 	return token, t, nil
 }
 
-func (s *Service) issueToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, *Token, error) {
+func (s *Service) issueToken(
+	ctx context.Context,
+	userID int64,
+	name string,
+	ttl time.Duration,
+) (string, *Token, error) {
 	token, err := newToken()
 	if err != nil {
 		return "", nil, err
@@ -39,7 +50,12 @@ func (s *Service) issueToken(ctx context.Context, userID int64, name string, ttl
 }
 
 // storeToken keeps the hash of a token chosen by the caller.
-func (s *Service) storeToken(ctx context.Context, userID int64, name, token string, ttl time.Duration) (*Token, error) {
+func (s *Service) storeToken(
+	ctx context.Context,
+	userID int64,
+	name, token string,
+	ttl time.Duration,
+) (*Token, error) {
 	now := s.now()
 	t := &Token{UserID: userID, Name: name, Hint: tokenHint(token), Hash: hashSecret(token), Created: now}
 	if ttl > 0 {

@@ -144,7 +144,11 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, id int64, c Change) 
 			return nil, err
 		}
 	}
-	s.audit(ctx, by, Entry{Action: ActionUserUpdate, Target: u.Email, Outcome: OutcomeOK, Detail: describeChange(c)})
+	s.audit(
+		ctx,
+		by,
+		Entry{Action: ActionUserUpdate, Target: u.Email, Outcome: OutcomeOK, Detail: describeChange(c)},
+	)
 	return u, nil
 }
 

@@ -17,7 +17,11 @@ import (
 )
 
 func init() {
-	register("ask", "Ask AI: fix-spelling, shorter, longer, change-tone, summarize, explain, report, or question (to the knowledge base)", runAsk)
+	register(
+		"ask",
+		"Ask AI: fix-spelling, shorter, longer, change-tone, summarize, explain, report, or question (to the knowledge base)",
+		runAsk,
+	)
 }
 
 // askFlags are the flags of tipster ask.
@@ -31,14 +35,30 @@ type askFlags struct {
 func newAskFlags(env *Env) *askFlags {
 	f := &askFlags{flags: newFlags(env, "ask", "OPERATION (--object ID | --file PATH | --text STRING | -)",
 		append(storeSettings, aiSettings...)...)}
-	f.tone = f.String("tone", "", "audience of change-tone and report: strategic, tactical or operational (default operational)")
+	f.tone = f.String(
+		"tone",
+		"",
+		"audience of change-tone and report: strategic, tactical or operational (default operational)",
+	)
 	f.format = f.String("format", "text", "answer format: text, markdown or html")
 	f.language = f.String("language", "", "answer in this language (default: the language of the input)")
-	f.marking = f.String("marking", "", "TLP of free text (default TLP:CLEAR); decides which providers may receive it")
-	f.object = f.String("object", "", "work on this object's description (report: draft from this report, grouping or case)")
+	f.marking = f.String(
+		"marking",
+		"",
+		"TLP of free text (default TLP:CLEAR); decides which providers may receive it",
+	)
+	f.object = f.String(
+		"object",
+		"",
+		"work on this object's description (report: draft from this report, grouping or case)",
+	)
 	f.file = f.String("file", "", "work on the text of this file")
 	f.text = f.String("text", "", "work on this text")
-	f.since = f.String("since", "", "report: digest the reports published from this date (YYYY-MM-DD or RFC 3339)")
+	f.since = f.String(
+		"since",
+		"",
+		"report: digest the reports published from this date (YYYY-MM-DD or RFC 3339)",
+	)
 	f.until = f.String("until", "", "report: digest up to this date, excluded (default now)")
 	f.offline = f.Bool("offline", false, "use the offline engine instead of the configured provider")
 	f.asJSON = f.Bool("json", false, "print the whole answer as JSON at the end instead of streaming text")
@@ -94,7 +114,10 @@ func (f *askFlags) request(env *Env, op ai.Operation) (ai.Request, error) {
 	}
 	period := *f.since != "" || *f.until != ""
 	if f.NArg() > 1 || (f.NArg() == 1 && f.Arg(0) != "-") || sources > 1 || (sources == 0 && !period) {
-		fmt.Fprintln(env.Stderr, "tipster ask: give exactly one of --object ID, --file PATH, --text STRING or - (standard input), or --since/--until with report")
+		fmt.Fprintln(
+			env.Stderr,
+			"tipster ask: give exactly one of --object ID, --file PATH, --text STRING or - (standard input), or --since/--until with report",
+		)
 		return req, errUsage
 	}
 	var err error
@@ -168,7 +191,15 @@ func ask(ctx context.Context, env *Env, svc *ai.Service, req ai.Request, asJSON 
 	if !strings.HasSuffix(ans.Text, "\n") {
 		fmt.Fprintln(env.Stdout)
 	}
-	fmt.Fprintf(env.Stderr, "— %s, %s, %d chunk(s), finish %s, audit %d\n", ans.Provider, ans.Location, ans.Chunks, ans.FinishReason, ans.AuditID)
+	fmt.Fprintf(
+		env.Stderr,
+		"— %s, %s, %d chunk(s), finish %s, audit %d\n",
+		ans.Provider,
+		ans.Location,
+		ans.Chunks,
+		ans.FinishReason,
+		ans.AuditID,
+	)
 	for _, fl := range ans.Flags {
 		fmt.Fprintf(env.Stderr, "warning: %s: %s\n", fl.Kind, strings.TrimSpace(fl.Message+" "+fl.Value))
 	}
@@ -182,8 +213,14 @@ func explainAskError(env *Env, svc *ai.Service, err error) error {
 	var le *llm.Error
 	switch {
 	case errors.As(err, &refused):
-		fmt.Fprintf(env.Stderr, "tipster ask: refused, nothing was sent: the content is %s and the %s provider %s may receive at most %s (AI__MAX_TLP).\n",
-			refused.Content, refused.Location, refused.Provider, refused.Limit)
+		fmt.Fprintf(
+			env.Stderr,
+			"tipster ask: refused, nothing was sent: the content is %s and the %s provider %s may receive at most %s (AI__MAX_TLP).\n",
+			refused.Content,
+			refused.Location,
+			refused.Provider,
+			refused.Limit,
+		)
 	case errors.As(err, &le):
 		d := llm.Diagnose(svc.Settings().LLM, err)
 		fmt.Fprintf(env.Stderr, "tipster ask: %s\nFix: %s\n", d.Problem, d.Fix)

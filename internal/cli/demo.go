@@ -21,14 +21,22 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, "Loading sample intelligence: OASIS APT1 and Poison Ivy reports, MITRE ATT&CK for ICS v14...")
+	fmt.Fprintln(
+		env.Stdout,
+		"Loading sample intelligence: OASIS APT1 and Poison Ivy reports, MITRE ATT&CK for ICS v14...",
+	)
 	sum, err := demo.Load(ctx, st)
 	st.Close()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "  %d objects created, %d already present, in %s\n", sum.Created+sum.Updated, sum.Unchanged,
-		sum.Duration.Round(1e6))
+	fmt.Fprintf(
+		env.Stdout,
+		"  %d objects created, %d already present, in %s\n",
+		sum.Created+sum.Updated,
+		sum.Unchanged,
+		sum.Duration.Round(1e6),
+	)
 	fmt.Fprintf(env.Stdout, "  data directory: %s\n", cfg.Get("APP__DATA_DIR"))
 	return serve(ctx, env, cfg, true)
 }

@@ -57,7 +57,13 @@ func runDoctor(ctx context.Context, env *Env, args []string) error {
 // diagnoseAI reads the AI settings and, for a provider, really contacts it.
 func diagnoseAI(ctx context.Context, cfg config.Config) doctorReport {
 	s, err := ai.SettingsFrom(cfg)
-	rep := doctorReport{Type: s.Type, Label: s.Label(), Model: s.LLM.Model, Location: string(s.Location), MaxTLP: s.MaxTLP.String()}
+	rep := doctorReport{
+		Type:     s.Type,
+		Label:    s.Label(),
+		Model:    s.LLM.Model,
+		Location: string(s.Location),
+		MaxTLP:   s.MaxTLP.String(),
+	}
 	if err != nil {
 		rep.Problem, rep.Fix = "The AI settings are wrong: "+err.Error(), "Correct them (tipster config lists every setting)."
 		return rep
@@ -105,7 +111,12 @@ func printDoctor(w io.Writer, r doctorReport) {
 	fmt.Fprintf(w, "location   %s, accepts content up to %s\n", r.Location, r.MaxTLP)
 	if r.ChatURL != "" {
 		fmt.Fprintf(w, "reachable  %s (%d ms)\n", yesNo(r.Reachable), r.LatencyMS)
-		fmt.Fprintf(w, "model      %s: %s\n", r.Model, map[bool]string{true: "available", false: "not available"}[r.ModelAvailable])
+		fmt.Fprintf(
+			w,
+			"model      %s: %s\n",
+			r.Model,
+			map[bool]string{true: "available", false: "not available"}[r.ModelAvailable],
+		)
 	}
 	if r.ContextLength > 0 {
 		fmt.Fprintf(w, "context    %d tokens (from %s)\n", r.ContextLength, r.ContextSource)

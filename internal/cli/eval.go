@@ -12,7 +12,11 @@ import (
 )
 
 func init() {
-	register("eval", "measure extraction and AI features on a labelled data set (see docs/benchmarks)", runEval)
+	register(
+		"eval",
+		"measure extraction and AI features on a labelled data set (see docs/benchmarks)",
+		runEval,
+	)
 	evaluations["extract"] = eval.Run
 	evaluations["offline"] = offline.Evaluate
 }

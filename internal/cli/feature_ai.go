@@ -17,10 +17,25 @@ func init() {
 }
 
 // aiSettings are the settings of commands that use Ask AI.
-var aiSettings = []string{"AI__ENABLED", "AI__TYPE", "AI__ENDPOINT", "AI__MODEL", "AI__TOKEN", "AI__MAX_TOKENS",
-	"AI__CONTEXT_LENGTH", "AI__LOCATION", "AI__MAX_TLP", "AI__MAX_CONCURRENT", "AI__CONNECT_TIMEOUT",
-	"AI__FIRST_TOKEN_TIMEOUT", "AI__IDLE_TIMEOUT", "AI__TIMEOUT", "AI__MAX_RETRIES", "AI__AZURE_API_VERSION",
-	"AI__AUDIT_CONTENT"}
+var aiSettings = []string{
+	"AI__ENABLED",
+	"AI__TYPE",
+	"AI__ENDPOINT",
+	"AI__MODEL",
+	"AI__TOKEN",
+	"AI__MAX_TOKENS",
+	"AI__CONTEXT_LENGTH",
+	"AI__LOCATION",
+	"AI__MAX_TLP",
+	"AI__MAX_CONCURRENT",
+	"AI__CONNECT_TIMEOUT",
+	"AI__FIRST_TOKEN_TIMEOUT",
+	"AI__IDLE_TIMEOUT",
+	"AI__TIMEOUT",
+	"AI__MAX_RETRIES",
+	"AI__AZURE_API_VERSION",
+	"AI__AUDIT_CONTENT",
+}
 
 // aiBackend is a store whose database also keeps Ask AI's audit log and
 // provenance; both the SQLite and the PostgreSQL stores are.

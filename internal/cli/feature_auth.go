@@ -44,7 +44,10 @@ func authOptions(cfg config.Config) (auth.Options, error) {
 	var opt auth.Options
 	ttl, err := time.ParseDuration(cfg.Get("APP__SESSION_TTL"))
 	if err != nil || ttl <= 0 {
-		return opt, fmt.Errorf("APP__SESSION_TTL=%q is not a positive duration such as 12h", cfg.Get("APP__SESSION_TTL"))
+		return opt, fmt.Errorf(
+			"APP__SESSION_TTL=%q is not a positive duration such as 12h",
+			cfg.Get("APP__SESSION_TTL"),
+		)
 	}
 	opt.SessionTTL = ttl
 	switch v := strings.ToLower(cfg.Get("APP__COOKIE_SECURE")); v {
@@ -68,7 +71,9 @@ func setupAuth(ctx context.Context, a *app) error {
 		return err
 	}
 	b, err := svc.Bootstrap(ctx, auth.Bootstrap{Email: a.Config.Get("APP__ADMIN__EMAIL"),
-		Password: a.Config.Get("APP__ADMIN__PASSWORD"), Token: a.Config.Get("APP__ADMIN__TOKEN"), Generate: a.Demo})
+		Password: a.Config.Get(
+			"APP__ADMIN__PASSWORD",
+		), Token: a.Config.Get("APP__ADMIN__TOKEN"), Generate: a.Demo})
 	if err != nil {
 		return err
 	}

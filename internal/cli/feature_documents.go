@@ -17,13 +17,16 @@ import (
 var cliLexicons *offline.LexiconCache
 
 func init() {
-	features = append(features, feature{name: "documents", order: 30, setup: func(ctx context.Context, a *app) error {
-		lexicons := offline.NewLexiconCache(a.Store)
-		a.API.EnableDocuments(func(ctx context.Context, v store.Viewer) (*extract.Lexicon, error) {
-			return lexicons.Get(ctx, v)
-		})
-		return nil
-	}})
+	features = append(
+		features,
+		feature{name: "documents", order: 30, setup: func(ctx context.Context, a *app) error {
+			lexicons := offline.NewLexiconCache(a.Store)
+			a.API.EnableDocuments(func(ctx context.Context, v store.Viewer) (*extract.Lexicon, error) {
+				return lexicons.Get(ctx, v)
+			})
+			return nil
+		}},
+	)
 	importDocument = func(ctx context.Context, st store.Store, path string, r io.Reader, marking *stix.TLP) (docResult, error) {
 		if cliLexicons == nil {
 			cliLexicons = offline.NewLexiconCache(st)
@@ -32,7 +35,13 @@ func init() {
 		if err != nil {
 			return docResult{}, err
 		}
-		res, err := ingest.Document(ctx, st, r, filepath.Base(path), ingest.DocumentOptions{Marking: marking, Lexicon: lex})
+		res, err := ingest.Document(
+			ctx,
+			st,
+			r,
+			filepath.Base(path),
+			ingest.DocumentOptions{Marking: marking, Lexicon: lex},
+		)
 		if err != nil {
 			return docResult{}, err
 		}

@@ -56,7 +56,13 @@ func newKB(cfg config.Config, st store.Store, log *slog.Logger) (*kbParts, error
 	ix := index.New(db.Passages())
 	r := kb.NewRetriever(st, ix)
 	host, _ := os.Hostname()
-	w := &kb.Worker{Index: ix, Settings: settings, Audit: audit, Log: log, Owner: fmt.Sprintf("%s:%d", host, os.Getpid())}
+	w := &kb.Worker{
+		Index:    ix,
+		Settings: settings,
+		Audit:    audit,
+		Log:      log,
+		Owner:    fmt.Sprintf("%s:%d", host, os.Getpid()),
+	}
 	model := strings.TrimSpace(cfg.Get("AI__EMBEDDING_MODEL"))
 	if model != "" && settings.IsBuiltin() {
 		log.Warn("AI__EMBEDDING_MODEL is set but AI__TYPE is builtin: retrieval uses text and graph alone")

@@ -55,7 +55,11 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	f := newFlags(env, "import", "PATH...", storeSettings...)
 	asJSON := f.Bool("json", false, "print one JSON summary instead of text")
 	marking := f.String("marking", "", "TLP to give objects that carry none, e.g. TLP:AMBER")
-	docs := f.Bool("documents", false, "in directories, also import .txt, .md, .html and .pdf files as reports (by default only .json files are taken from directories)")
+	docs := f.Bool(
+		"documents",
+		false,
+		"in directories, also import .txt, .md, .html and .pdf files as reports (by default only .json files are taken from directories)",
+	)
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -96,7 +100,14 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 // bundleExts and documentExts are the files taken from directories.
 var (
 	bundleExts   = map[string]bool{".json": true, ".stix": true}
-	documentExts = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true, ".pdf": true}
+	documentExts = map[string]bool{
+		".txt":      true,
+		".md":       true,
+		".markdown": true,
+		".html":     true,
+		".htm":      true,
+		".pdf":      true,
+	}
 )
 
 // expand turns directories into the files under them, sorted: bundles, and
@@ -125,7 +136,8 @@ func expand(args []string, docs bool) ([]string, []fileFailure) {
 				return err
 			}
 			ext := strings.ToLower(filepath.Ext(p))
-			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") && (bundleExts[ext] || docs && documentExts[ext]) {
+			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") &&
+				(bundleExts[ext] || docs && documentExts[ext]) {
 				files = append(files, p)
 			}
 			return nil
@@ -148,7 +160,15 @@ func pathError(err error) string {
 	return err.Error()
 }
 
-func importOne(ctx context.Context, env *Env, st store.Store, path string, opt ingest.Options, rep *importReport, progress bool) error {
+func importOne(
+	ctx context.Context,
+	env *Env,
+	st store.Store,
+	path string,
+	opt ingest.Options,
+	rep *importReport,
+	progress bool,
+) error {
 	var r io.Reader = env.Stdin
 	var size int64
 	if path != "-" {
@@ -277,7 +297,15 @@ func printImport(env *Env, rep importReport, asJSON bool) {
 		case d.Unchanged:
 			verb = "unchanged"
 		}
-		fmt.Fprintf(w, "report %s %s %q: %d indicators, %d known entities\n", d.ReportID, verb, d.Name, d.Indicators, d.Entities)
+		fmt.Fprintf(
+			w,
+			"report %s %s %q: %d indicators, %d known entities\n",
+			d.ReportID,
+			verb,
+			d.Name,
+			d.Indicators,
+			d.Entities,
+		)
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(env.Stderr, "error: %s: %s\n", e.File, e.Error)

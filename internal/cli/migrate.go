@@ -42,8 +42,16 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%d objects copied (%d created, %d updated, %d already there) and %d documents in %s\n",
-		rep.Objects, rep.Created, rep.Updated, rep.Unchanged, rep.Documents, rep.Duration.Round(1e6))
+	fmt.Fprintf(
+		env.Stdout,
+		"%d objects copied (%d created, %d updated, %d already there) and %d documents in %s\n",
+		rep.Objects,
+		rep.Created,
+		rep.Updated,
+		rep.Unchanged,
+		rep.Documents,
+		rep.Duration.Round(1e6),
+	)
 	types := make([]string, 0, len(rep.Counts))
 	for t := range rep.Counts {
 		types = append(types, t)
@@ -52,6 +60,9 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	for _, t := range types {
 		fmt.Fprintf(env.Stdout, "  %-24s %d in both stores\n", t, rep.Counts[t])
 	}
-	fmt.Fprintln(env.Stdout, "Users, sessions and audit records are not copied: create users again with `tipster user add`.")
+	fmt.Fprintln(
+		env.Stdout,
+		"Users, sessions and audit records are not copied: create users again with `tipster user add`.",
+	)
 	return nil
 }

@@ -24,7 +24,11 @@ func runQuestion(ctx context.Context, env *Env, args []string) error {
 	f := newFlags(env, "ask question", `"QUESTION"`, append(storeSettings, questionSettings...)...)
 	offline := f.Bool("offline", false, "answer with the retrieved facts themselves, asking no model")
 	asJSON := f.Bool("json", false, "print the whole answer as JSON instead of streaming text")
-	within := f.Bool("within-limit", false, "retrieve only what the provider may receive (AI__MAX_TLP) instead of refusing")
+	within := f.Bool(
+		"within-limit",
+		false,
+		"retrieve only what the provider may receive (AI__MAX_TLP) instead of refusing",
+	)
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -66,8 +70,15 @@ func prepareIndex(ctx context.Context, env *Env, parts *kbParts) error {
 	settings := parts.svc.AI.Settings()
 	_, err = parts.index.Embed(ctx, parts.worker.Embedder, index.EmbedOptions{Model: parts.model,
 		MaxTLP: int(settings.MaxTLP), Owner: parts.worker.Owner, Progress: func(s index.Status) {
-			fmt.Fprintf(env.Stderr, "\rembedding with %s: %d of %d passages (%d above %s left out)", s.Model, s.Embedded,
-				s.Passages, s.Skipped, settings.MaxTLP)
+			fmt.Fprintf(
+				env.Stderr,
+				"\rembedding with %s: %d of %d passages (%d above %s left out)",
+				s.Model,
+				s.Embedded,
+				s.Passages,
+				s.Skipped,
+				settings.MaxTLP,
+			)
 		}})
 	fmt.Fprintln(env.Stderr)
 	if errors.Is(err, index.ErrBusy) {
@@ -86,8 +97,14 @@ func answerQuestion(ctx context.Context, env *Env, svc *kb.Service, req kb.Reque
 	if err != nil {
 		var refused *ai.RefusedError
 		if errors.As(err, &refused) {
-			fmt.Fprintf(env.Stderr, "tipster ask question: refused, nothing was sent: the facts include %s content and the %s provider %s may receive at most %s. Add --offline or --within-limit.\n",
-				refused.Content, refused.Location, refused.Provider, refused.Limit)
+			fmt.Fprintf(
+				env.Stderr,
+				"tipster ask question: refused, nothing was sent: the facts include %s content and the %s provider %s may receive at most %s. Add --offline or --within-limit.\n",
+				refused.Content,
+				refused.Location,
+				refused.Provider,
+				refused.Limit,
+			)
 			return ExitError{Code: 1}
 		}
 		return err
@@ -98,7 +115,14 @@ func answerQuestion(ctx context.Context, env *Env, svc *kb.Service, req kb.Reque
 	if !strings.HasSuffix(a.Text, "\n") {
 		fmt.Fprintln(env.Stdout)
 	}
-	fmt.Fprintf(env.Stderr, "— %s, %d facts retrieved, %d cited, audit %d\n", a.Provider, len(a.Retrieved), len(a.Citations), a.AuditID)
+	fmt.Fprintf(
+		env.Stderr,
+		"— %s, %d facts retrieved, %d cited, audit %d\n",
+		a.Provider,
+		len(a.Retrieved),
+		len(a.Citations),
+		a.AuditID,
+	)
 	for _, fl := range a.Flags {
 		fmt.Fprintf(env.Stderr, "warning: %s: %s\n", fl.Kind, fl.Message)
 	}

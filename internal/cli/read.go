@@ -115,7 +115,12 @@ func printObject(ctx context.Context, env *Env, st store.Store, v store.Viewer, 
 	fmt.Fprintf(w, "id        %s\n", o.ID)
 	fmt.Fprintf(w, "tlp       %s (effective %s)\n", o.TLP, o.EffectiveTLP)
 	if !o.Created.IsZero() {
-		fmt.Fprintf(w, "created   %s   modified %s\n", o.Created.Format("2006-01-02"), o.Version().Format("2006-01-02"))
+		fmt.Fprintf(
+			w,
+			"created   %s   modified %s\n",
+			o.Created.Format("2006-01-02"),
+			o.Version().Format("2006-01-02"),
+		)
 	}
 	if len(o.Aliases) > 0 {
 		fmt.Fprintf(w, "aliases   %s\n", printable(strings.Join(o.Aliases, ", ")))

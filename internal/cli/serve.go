@@ -19,7 +19,9 @@ func init() {
 }
 
 // serveSettings are the settings of commands that run the server.
-var serveSettings = append([]string{"APP__ADDR", "APP__PORT", "APP__BASE_URL", "APP__LOG_LEVEL"}, storeSettings...)
+var serveSettings = append(
+	[]string{"APP__ADDR", "APP__PORT", "APP__BASE_URL", "APP__LOG_LEVEL"},
+	storeSettings...)
 
 // app is what the server's features are wired from.
 type app struct {

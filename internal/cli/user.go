@@ -16,7 +16,11 @@ import (
 )
 
 func init() {
-	register("user", "manage users: add, list, disable, enable, reset-password, token, tokens, revoke", runUser)
+	register(
+		"user",
+		"manage users: add, list, disable, enable, reset-password, token, tokens, revoke",
+		runUser,
+	)
 }
 
 // opener opens the store and its access control, and returns what closes them.
@@ -40,12 +44,20 @@ var userCommands = map[string]struct {
 
 func addFlags(f *flags) {
 	f.String("role", "viewer", "admin, analyst or viewer")
-	f.String("clearance", "TLP:GREEN", "highest TLP the user may read: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED")
+	f.String(
+		"clearance",
+		"TLP:GREEN",
+		"highest TLP the user may read: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED",
+	)
 	stdinFlag(f)
 }
 
 func stdinFlag(f *flags) {
-	f.Bool("password-stdin", false, "read the password from the first line of standard input (default: API token only for add, a generated password for reset-password)")
+	f.Bool(
+		"password-stdin",
+		false,
+		"read the password from the first line of standard input (default: API token only for add, a generated password for reset-password)",
+	)
 }
 
 func tokenFlags(f *flags) {
@@ -55,7 +67,10 @@ func tokenFlags(f *flags) {
 
 func runUser(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || userCommands[args[0]].run == nil {
-		fmt.Fprintln(env.Stderr, "Usage: tipster user add|list|disable|enable|reset-password|token|tokens|revoke [flags] ARGS")
+		fmt.Fprintln(
+			env.Stderr,
+			"Usage: tipster user add|list|disable|enable|reset-password|token|tokens|revoke [flags] ARGS",
+		)
 		fmt.Fprintln(env.Stderr, "Run 'tipster user SUBCOMMAND -h' for its flags.")
 		return errUsage
 	}
@@ -142,7 +157,13 @@ func userAdd(ctx context.Context, env *Env, f *flags, open opener) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "Created %s %s with clearance %s. Its API token, shown only now:\n", u.Role, u.Email, u.Clearance)
+	fmt.Fprintf(
+		env.Stderr,
+		"Created %s %s with clearance %s. Its API token, shown only now:\n",
+		u.Role,
+		u.Email,
+		u.Clearance,
+	)
 	fmt.Fprintln(env.Stdout, token)
 	return nil
 }
@@ -160,8 +181,15 @@ func userList(ctx context.Context, env *Env, f *flags, open opener) error {
 	if flagBool(f, "json") {
 		out := make([]map[string]any, len(users))
 		for i, u := range users {
-			out[i] = map[string]any{"id": u.ID, "email": u.Email, "role": u.Role, "clearance": u.Clearance.String(),
-				"disabled": u.Disabled, "has_password": u.PasswordHash != "", "created": u.Created}
+			out[i] = map[string]any{
+				"id":           u.ID,
+				"email":        u.Email,
+				"role":         u.Role,
+				"clearance":    u.Clearance.String(),
+				"disabled":     u.Disabled,
+				"has_password": u.PasswordHash != "",
+				"created":      u.Created,
+			}
 		}
 		return json.NewEncoder(env.Stdout).Encode(out)
 	}
@@ -199,7 +227,11 @@ func setDisabled(ctx context.Context, env *Env, f *flags, open opener, disabled 
 		return err
 	}
 	if disabled {
-		fmt.Fprintf(env.Stdout, "%s is disabled: its sessions have ended and its tokens no longer work.\n", u.Email)
+		fmt.Fprintf(
+			env.Stdout,
+			"%s is disabled: its sessions have ended and its tokens no longer work.\n",
+			u.Email,
+		)
 	} else {
 		fmt.Fprintf(env.Stdout, "%s is enabled.\n", u.Email)
 	}
@@ -301,7 +333,16 @@ func userTokens(ctx context.Context, env *Env, f *flags, open opener) error {
 		if !t.Revoked.IsZero() {
 			state = "revoked " + t.Revoked.Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Hint, t.Created.Format(time.DateTime), expires, state)
+		fmt.Fprintf(
+			tw,
+			"%d\t%s\t%s\t%s\t%s\t%s\n",
+			t.ID,
+			t.Name,
+			t.Hint,
+			t.Created.Format(time.DateTime),
+			expires,
+			state,
+		)
 	}
 	return tw.Flush()
 }

@@ -40,7 +40,9 @@ func parseDate(s string) time.Time {
 
 // dateLine matches a leading line that states a date: "Published: ...",
 // "Date: ...", "Release date - ...", or a date alone.
-var dateLine = regexp.MustCompile(`(?i)^\s*(?:\*\*|__)?(?:(?:originally\s+)?(?:published|posted|released?|release\s+date|date|issued|first\s+published|last\s+updated|updated)(?:\s+on)?\s*(?:\*\*|__)?\s*[:\-–—]?\s*(?:\*\*|__)?\s*)?(.+?)(?:\*\*|__)?\s*$`)
+var dateLine = regexp.MustCompile(
+	`(?i)^\s*(?:\*\*|__)?(?:(?:originally\s+)?(?:published|posted|released?|release\s+date|date|issued|first\s+published|last\s+updated|updated)(?:\s+on)?\s*(?:\*\*|__)?\s*[:\-–—]?\s*(?:\*\*|__)?\s*)?(.+?)(?:\*\*|__)?\s*$`,
+)
 
 // leadingDate looks for a date in the first lines of text.
 func leadingDate(lines []string) time.Time {

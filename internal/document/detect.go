@@ -29,9 +29,13 @@ var magics = []struct {
 }
 
 var (
-	htmlStart = regexp.MustCompile(`(?i)^<(!doctype\s+html|html|head|body|!--|meta|title|div|p|article|section|main|h[1-6]|table)[\s>/]`)
+	htmlStart = regexp.MustCompile(
+		`(?i)^<(!doctype\s+html|html|head|body|!--|meta|title|div|p|article|section|main|h[1-6]|table)[\s>/]`,
+	)
 	htmlTag   = regexp.MustCompile(`(?i)<(!doctype\s+html|html[\s>]|head>|body[\s>])`)
-	mdMarkers = regexp.MustCompile("(?m)^(#{1,6} \\S|```|~~~|\\|.*\\|\\s*$|\\s{0,3}[-*+] \\S.*\\n\\s{0,3}[-*+] |\\S.*\\n(=+|-+)\\s*$)|\\]\\(\\S+\\)")
+	mdMarkers = regexp.MustCompile(
+		"(?m)^(#{1,6} \\S|```|~~~|\\|.*\\|\\s*$|\\s{0,3}[-*+] \\S.*\\n\\s{0,3}[-*+] |\\S.*\\n(=+|-+)\\s*$)|\\]\\(\\S+\\)",
+	)
 )
 
 // Detect tells a document's format from its first bytes, looking at the

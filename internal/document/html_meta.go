@@ -35,7 +35,9 @@ func readMeta(root *html.Node) pageMeta {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
 			case atom.Meta:
-				key := strings.ToLower(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop")))
+				key := strings.ToLower(
+					firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop")),
+				)
 				if _, seen := metas[key]; !seen && key != "" {
 					metas[key] = strings.TrimSpace(attr(n, "content"))
 				}

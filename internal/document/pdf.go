@@ -52,7 +52,11 @@ func pdfOptions(opt Options) pdf.Options {
 func pdfToText(ctx context.Context, tool string, data []byte) (string, error) {
 	path, err := exec.LookPath(tool)
 	if err != nil {
-		return "", fmt.Errorf("pdftotext fallback: %q not found (install poppler-utils or clear Options.PDFToText): %w", tool, err)
+		return "", fmt.Errorf(
+			"pdftotext fallback: %q not found (install poppler-utils or clear Options.PDFToText): %w",
+			tool,
+			err,
+		)
 	}
 	cmd := exec.CommandContext(ctx, path, "-enc", "UTF-8", "-q", "-", "-")
 	cmd.Stdin = bytes.NewReader(data)

@@ -30,7 +30,8 @@ func components(s string, p int, sep byte, ok func(byte) bool, spaceSep bool) (e
 		q, firstSpace := p, -1
 		for ; q < len(s) && s[q] != sep && q-p < maxComponent; q++ {
 			if s[q] == ' ' {
-				if nxt := at(s, q+1); (!ok(nxt) && (nxt != sep || !spaceSep)) || (sep == '\\' && hiveAt(s, q+1)) {
+				if nxt := at(s, q+1); (!ok(nxt) && (nxt != sep || !spaceSep)) ||
+					(sep == '\\' && hiveAt(s, q+1)) {
 					break
 				}
 				if firstSpace < 0 {

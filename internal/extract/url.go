@@ -91,7 +91,8 @@ func (sc *scanner) urlHost(p int) (h urlHost, defanged bool) {
 		e--
 	}
 	name := s[h.start:e]
-	if c := strings.IndexByte(name, ','); c >= 0 && !validDomain(strings.ReplaceAll(name, ",", "."), linkedHost) {
+	if c := strings.IndexByte(name, ','); c >= 0 &&
+		!validDomain(strings.ReplaceAll(name, ",", "."), linkedHost) {
 		e, name = h.start+c, name[:c]
 	}
 	written := name

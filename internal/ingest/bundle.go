@@ -98,7 +98,10 @@ func Bundle(ctx context.Context, st store.Store, r io.Reader, opt Options) (Summ
 			return sum, it.err
 		}
 		if it.reason != "" {
-			sum.Skipped = append(sum.Skipped, Skip{Index: it.index, ID: idOf(it.o), Reason: it.reason, Source: opt.Source})
+			sum.Skipped = append(
+				sum.Skipped,
+				Skip{Index: it.index, ID: idOf(it.o), Reason: it.reason, Source: opt.Source},
+			)
 			continue
 		}
 		if reason, err := guard(ctx, st, opt.Writer, it.o); err != nil {
@@ -145,7 +148,13 @@ type prepared struct {
 
 // decodeAll reads, upgrades, marks and validates every object of dec and
 // sends it on out, which it closes at the end.
-func decodeAll(ctx context.Context, dec *stix.Decoder, opt Options, known map[stix.ID]stix.TLP, out chan<- prepared) {
+func decodeAll(
+	ctx context.Context,
+	dec *stix.Decoder,
+	opt Options,
+	known map[stix.ID]stix.TLP,
+	out chan<- prepared,
+) {
 	defer close(out)
 	send := func(p prepared) bool {
 		select {
@@ -197,9 +206,17 @@ func idOf(o *stix.Object) string {
 
 // prepare parses, upgrades, marks and validates one object; reason is
 // non-empty when the object must be skipped.
-func prepare(it stix.Item, marking *stix.TLP, known map[stix.ID]stix.TLP) (o *stix.Object, upgraded bool, reason string) {
+func prepare(
+	it stix.Item,
+	marking *stix.TLP,
+	known map[stix.ID]stix.TLP,
+) (o *stix.Object, upgraded bool, reason string) {
 	if len(it.Raw) > MaxObjectBytes {
-		return nil, false, fmt.Sprintf("object is %d MiB, more than the %d MiB allowed", len(it.Raw)>>20, MaxObjectBytes>>20)
+		return nil, false, fmt.Sprintf(
+			"object is %d MiB, more than the %d MiB allowed",
+			len(it.Raw)>>20,
+			MaxObjectBytes>>20,
+		)
 	}
 	o, err := stix.Parse(it.Raw)
 	if err != nil {

@@ -60,7 +60,13 @@ type extraction struct {
 // knowledge-base entities it mentions, each extraction with its place in
 // the text. The readable text and the original file are kept with the
 // report. The same file imported again updates the same report.
-func Document(ctx context.Context, st store.Store, r io.Reader, name string, opt DocumentOptions) (DocumentResult, error) {
+func Document(
+	ctx context.Context,
+	st store.Store,
+	r io.Reader,
+	name string,
+	opt DocumentOptions,
+) (DocumentResult, error) {
 	var res DocumentResult
 	now := time.Now
 	if opt.Now != nil {
@@ -91,7 +97,10 @@ func Document(ctx context.Context, st store.Store, r io.Reader, name string, opt
 	}
 	if existing != nil {
 		if opt.Writer != nil && existing.EffectiveTLP > opt.Writer.Clearance {
-			return res, fmt.Errorf("%w: a report made from this file is stored above your clearance", ErrNotPermitted)
+			return res, fmt.Errorf(
+				"%w: a report made from this file is stored above your clearance",
+				ErrNotPermitted,
+			)
 		}
 		// Importing the file again never lowers the report's marking.
 		if opt.Marking == nil || *opt.Marking < existing.TLP {
@@ -101,7 +110,9 @@ func Document(ctx context.Context, st store.Store, r io.Reader, name string, opt
 	}
 	report, changed := b.report(reportID, doc, name, existing)
 	res = DocumentResult{ReportID: reportID, Name: doc.Title, Format: string(doc.Format),
-		Indicators: len(found.Indicators), Entities: countKnown(found.Entities), Updated: existing != nil && changed,
+		Indicators: len(
+			found.Indicators,
+		), Entities: countKnown(found.Entities), Updated: existing != nil && changed,
 		Unchanged: existing != nil && !changed}
 	if changed {
 		objs := append(b.objects, report)
@@ -113,7 +124,11 @@ func Document(ctx context.Context, st store.Store, r io.Reader, name string, opt
 			return res, err
 		}
 		if len(res.Summary.Skipped) > 0 {
-			return res, fmt.Errorf("document %s: extracted object refused: %s", name, res.Summary.Skipped[0].Reason)
+			return res, fmt.Errorf(
+				"document %s: extracted object refused: %s",
+				name,
+				res.Summary.Skipped[0].Reason,
+			)
 		}
 	}
 	err = st.PutDocument(ctx, store.Document{ReportID: reportID, FileName: name, MediaType: doc.MediaType,
@@ -165,7 +180,9 @@ func (b *reportBuilder) indicators(ins []extract.Indicator) {
 			id := stix.ID("vulnerability--" + uuid5("vulnerability|"+in.Value))
 			b.add(map[string]any{"type": "vulnerability", "spec_version": "2.1", "id": id, "created": stamp,
 				"modified": stamp, "name": in.Value,
-				"external_references": []map[string]string{{"source_name": "cve", "external_id": in.Value}}}, id)
+				"external_references": []map[string]string{
+					{"source_name": "cve", "external_id": in.Value},
+				}}, id)
 			ex.Ref = id
 			b.extractions = append(b.extractions, ex)
 			continue
@@ -204,12 +221,27 @@ func (b *reportBuilder) entities(es []extract.Entity) {
 
 // report builds the report object; changed is false when an existing
 // report already holds the same references and extractions.
-func (b *reportBuilder) report(id stix.ID, doc *document.Document, name string, existing *store.Stored) (json.RawMessage, bool) {
+func (b *reportBuilder) report(
+	id stix.ID,
+	doc *document.Document,
+	name string,
+	existing *store.Stored,
+) (json.RawMessage, bool) {
 	refs := dedupe(b.refs)
 	if len(refs) == 0 {
 		refs = []stix.ID{importerIdentity}
-		b.add(map[string]any{"type": "identity", "spec_version": "2.1", "id": importerIdentity, "created": stamp,
-			"modified": stamp, "name": "Tipster document import", "identity_class": "system"}, importerIdentity)
+		b.add(
+			map[string]any{
+				"type":           "identity",
+				"spec_version":   "2.1",
+				"id":             importerIdentity,
+				"created":        stamp,
+				"modified":       stamp,
+				"name":           "Tipster document import",
+				"identity_class": "system",
+			},
+			importerIdentity,
+		)
 	}
 	created := b.now.Format(time.RFC3339Nano)
 	published := created
@@ -219,7 +251,12 @@ func (b *reportBuilder) report(id stix.ID, doc *document.Document, name string, 
 	rep := map[string]any{"type": "report", "spec_version": "2.1", "id": id, "created": created,
 		"modified": created, "name": doc.Title, "published": published, "report_types": []string{"threat-report"},
 		"description": abstract(doc.Text), "object_refs": refs, "labels": []string{"draft"},
-		"x_tipster_source":      map[string]any{"file_name": name, "media_type": doc.MediaType, "sha256": b.digest, "pages": doc.Pages},
+		"x_tipster_source": map[string]any{
+			"file_name":  name,
+			"media_type": doc.MediaType,
+			"sha256":     b.digest,
+			"pages":      doc.Pages,
+		},
 		"x_tipster_extractions": b.extractions,
 	}
 	if existing != nil {
@@ -292,7 +329,24 @@ func abstract(text string) string {
 // uuid5 returns a name-based UUID (RFC 4122 version 5, SHA-1) for name in
 // Tipster's namespace, so that the same name always gives the same id.
 func uuid5(name string) string {
-	ns := [16]byte{0x6f, 0x1c, 0x5a, 0x2e, 0x8d, 0x41, 0x4b, 0x2a, 0x9e, 0x37, 0x0c, 0x55, 0xd1, 0x8a, 0x3b, 0x72}
+	ns := [16]byte{
+		0x6f,
+		0x1c,
+		0x5a,
+		0x2e,
+		0x8d,
+		0x41,
+		0x4b,
+		0x2a,
+		0x9e,
+		0x37,
+		0x0c,
+		0x55,
+		0xd1,
+		0x8a,
+		0x3b,
+		0x72,
+	}
 	h := sha1Sum(append(ns[:], name...))
 	h[6] = h[6]&0x0f | 0x50
 	h[8] = h[8]&0x3f | 0x80

@@ -57,9 +57,15 @@ func NewDecoder(r io.Reader) *Decoder {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		br.Discard(3)
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		d.err = &SyntaxError{Index: -1, Msg: "input is UTF-16 (it starts with a UTF-16 byte order mark); convert it to UTF-8"}
+		d.err = &SyntaxError{
+			Index: -1,
+			Msg:   "input is UTF-16 (it starts with a UTF-16 byte order mark); convert it to UTF-8",
+		}
 	case len(head) == 4 && (head[0] == 0 || head[1] == 0) && (head[2] == 0 || head[3] == 0):
-		d.err = &SyntaxError{Index: -1, Msg: "input is UTF-16 or UTF-32 (it has NUL bytes between characters); convert it to UTF-8"}
+		d.err = &SyntaxError{
+			Index: -1,
+			Msg:   "input is UTF-16 or UTF-32 (it has NUL bytes between characters); convert it to UTF-8",
+		}
 	}
 	d.dec = jsontext.NewDecoder(br, jsontext.AllowDuplicateNames(true))
 	return d
@@ -87,7 +93,9 @@ func (d *Decoder) Next() (Item, error) {
 					return Item{}, d.syntax(err, d.index)
 				}
 				if v.Kind() != '{' {
-					return Item{}, d.shape(fmt.Sprintf("element %d is %s, not an object", d.index, kindName(v.Kind())))
+					return Item{}, d.shape(
+						fmt.Sprintf("element %d is %s, not an object", d.index, kindName(v.Kind())),
+					)
 				}
 				return d.item(v.Clone()), nil
 			}

@@ -91,7 +91,8 @@ func validateCommon(o *Object) error {
 	if o.Has("confidence") && o.Confidence < 0 {
 		return invalid("confidence %d is below 0", o.Confidence)
 	}
-	if required := sdoRequired[o.Type]; contains(required, "object_refs") && len(o.Contents()) == 0 && len(o.badRefs) == 0 {
+	if required := sdoRequired[o.Type]; contains(required, "object_refs") && len(o.Contents()) == 0 &&
+		len(o.badRefs) == 0 {
 		return invalid("object_refs is empty; a %s must refer to at least one object", o.Type)
 	}
 	return nil

@@ -17,7 +17,15 @@ type importData struct {
 // sends the file to the API (POST /api/v1/bundles or /api/v1/documents)
 // and shows the import summary it answers.
 func (p *Pages) importPage(w http.ResponseWriter, r *http.Request, v store.Viewer) error {
-	return p.render(w, r, v, "import", "Import", "import", importData{CanWrite: v.CanWrite(), TLPs: tlpNames()})
+	return p.render(
+		w,
+		r,
+		v,
+		"import",
+		"Import",
+		"import",
+		importData{CanWrite: v.CanWrite(), TLPs: tlpNames()},
+	)
 }
 
 // auditPage shows the AI audit log, which the script reads from
@@ -41,7 +49,10 @@ func (p *Pages) settings(w http.ResponseWriter, r *http.Request, v store.Viewer)
 		if s.Secret && val != "" {
 			val = "(set, hidden)"
 		}
-		rows = append(rows, setting{Env: s.Env, Value: val, Description: s.Description, Default: !p.Config.IsSet(s.Env)})
+		rows = append(
+			rows,
+			setting{Env: s.Env, Value: val, Description: s.Description, Default: !p.Config.IsSet(s.Env)},
+		)
 	}
 	return p.render(w, r, v, "settings", "Settings", "settings", rows)
 }

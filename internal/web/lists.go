@@ -60,7 +60,12 @@ func (p *Pages) search(w http.ResponseWriter, r *http.Request, v store.Viewer) e
 
 // list runs the query of the reports page (default type: report) or of
 // the search page (every type).
-func (p *Pages) list(w http.ResponseWriter, r *http.Request, v store.Viewer, name, title, defType string) error {
+func (p *Pages) list(
+	w http.ResponseWriter,
+	r *http.Request,
+	v store.Viewer,
+	name, title, defType string,
+) error {
 	f := readFilters(r.URL.Query(), defType)
 	q, err := f.query()
 	if err != nil {
@@ -85,8 +90,17 @@ func (p *Pages) list(w http.ResponseWriter, r *http.Request, v store.Viewer, nam
 }
 
 func readFilters(p url.Values, defType string) filters {
-	f := filters{Q: strings.TrimSpace(p.Get("q")), Type: p.Get("type"), Label: strings.TrimSpace(p.Get("label")),
-		Marking: p.Get("marking"), After: p.Get("created_after"), Before: p.Get("created_before"), Cursor: p.Get("cursor")}
+	f := filters{
+		Q:     strings.TrimSpace(p.Get("q")),
+		Type:  p.Get("type"),
+		Label: strings.TrimSpace(p.Get("label")),
+		Marking: p.Get(
+			"marking",
+		),
+		After:  p.Get("created_after"),
+		Before: p.Get("created_before"),
+		Cursor: p.Get("cursor"),
+	}
 	if !p.Has("type") {
 		f.Type = defType
 	}

@@ -51,7 +51,12 @@ func (p *Pages) object(w http.ResponseWriter, r *http.Request, v store.Viewer) e
 	if err != nil {
 		return err
 	}
-	d := objectData{Object: o, Container: stix.IsContainer(o.Type), Props: props(o.Raw), CanWrite: v.CanWrite()}
+	d := objectData{
+		Object:    o,
+		Container: stix.IsContainer(o.Type),
+		Props:     props(o.Raw),
+		CanWrite:  v.CanWrite(),
+	}
 	d.AIApplied, d.AIAssisted = aiMark(o.Raw)
 	if d.Document, err = p.Store.GetDocument(ctx, v, id); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -117,7 +122,10 @@ func (p *Pages) contents(r *http.Request, v store.Viewer, d *objectData) error {
 		byID[o.ID] = o
 	}
 	for _, rel := range rels {
-		d.Relationships = append(d.Relationships, store.Relationship{Stored: rel, Source: byID[rel.Source], Target: byID[rel.Target]})
+		d.Relationships = append(
+			d.Relationships,
+			store.Relationship{Stored: rel, Source: byID[rel.Source], Target: byID[rel.Target]},
+		)
 	}
 	return nil
 }
@@ -130,7 +138,8 @@ func (p *Pages) original(w http.ResponseWriter, r *http.Request, v store.Viewer)
 		return err
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.FileName}))
+	w.Header().
+		Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.FileName}))
 	_, err = w.Write(doc.Original)
 	return err
 }

@@ -48,7 +48,13 @@ func (p *Pages) parse() error {
 }
 
 // render writes the named page with status 200.
-func (p *Pages) render(w http.ResponseWriter, r *http.Request, v store.Viewer, name, title, nav string, data any) error {
+func (p *Pages) render(
+	w http.ResponseWriter,
+	r *http.Request,
+	v store.Viewer,
+	name, title, nav string,
+	data any,
+) error {
 	return p.renderStatus(w, r, v, http.StatusOK, name, title, nav, data)
 }
 

@@ -115,8 +115,14 @@ func (b AskBody) request(op ai.Operation) (ai.Request, error) {
 	if tone == "" {
 		tone = b.Audience
 	}
-	req := ai.Request{Operation: op, Audience: ai.Audience(tone), Format: ai.Format(b.Format), Language: b.Language,
-		Text: b.Text, ObjectID: stix.ID(strings.TrimSpace(b.ObjectID))}
+	req := ai.Request{
+		Operation: op,
+		Audience:  ai.Audience(tone),
+		Format:    ai.Format(b.Format),
+		Language:  b.Language,
+		Text:      b.Text,
+		ObjectID:  stix.ID(strings.TrimSpace(b.ObjectID)),
+	}
 	switch strings.ToLower(b.Engine) {
 	case "", "default":
 	case "offline", "builtin":
@@ -149,5 +155,9 @@ func parseDay(name, s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, api.BadRequest("%s=%q is not a date such as 2024-01-31 or 2024-01-31T00:00:00Z", name, s)
+	return time.Time{}, api.BadRequest(
+		"%s=%q is not a date such as 2024-01-31 or 2024-01-31T00:00:00Z",
+		name,
+		s,
+	)
 }

@@ -32,7 +32,10 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) err
 		if errors.As(err, &mb) {
 			return api.BadRequest("body is not the expected JSON: %s", jsonProblem(err))
 		}
-		return api.BadRequest("body is not the expected JSON: something follows the JSON object, which ends at byte %d", end)
+		return api.BadRequest(
+			"body is not the expected JSON: something follows the JSON object, which ends at byte %d",
+			end,
+		)
 	}
 	return nil
 }

@@ -47,21 +47,49 @@ func describe(svc *ai.Service, err error) *Problem {
 	case errors.Is(err, ai.ErrInput):
 		return &Problem{Status: http.StatusBadRequest, Code: "bad_request", Message: inputMessage(err)}
 	case errors.Is(err, ai.ErrWindowTooSmall):
-		return &Problem{Status: http.StatusUnprocessableEntity, Code: "window_too_small", OfflineAvailable: offline,
-			Message: "The model's context window is too small for this request; raise AI__CONTEXT_LENGTH or use a model with a longer context."}
+		return &Problem{
+			Status:           http.StatusUnprocessableEntity,
+			Code:             "window_too_small",
+			OfflineAvailable: offline,
+			Message:          "The model's context window is too small for this request; raise AI__CONTEXT_LENGTH or use a model with a longer context.",
+		}
 	case errors.Is(err, ai.ErrDisabled):
-		return &Problem{Status: http.StatusServiceUnavailable, Code: "ai_disabled", Message: "Ask AI is turned off on this server."}
+		return &Problem{
+			Status:  http.StatusServiceUnavailable,
+			Code:    "ai_disabled",
+			Message: "Ask AI is turned off on this server.",
+		}
 	case errors.Is(err, ai.ErrNoOffline):
-		return &Problem{Status: http.StatusNotImplemented, Code: "offline_unavailable", Message: "This server has no offline engine."}
+		return &Problem{
+			Status:  http.StatusNotImplemented,
+			Code:    "offline_unavailable",
+			Message: "This server has no offline engine.",
+		}
 	case errors.Is(err, ai.ErrNoAudit):
-		return &Problem{Status: http.StatusBadRequest, Code: "bad_audit_id", Message: "audit_id does not name a successful Ask AI call of yours that you may still read."}
+		return &Problem{
+			Status:  http.StatusBadRequest,
+			Code:    "bad_audit_id",
+			Message: "audit_id does not name a successful Ask AI call of yours that you may still read.",
+		}
 	case errors.Is(err, ai.ErrNoProvenance):
-		return &Problem{Status: http.StatusNotFound, Code: "no_ai_text", Message: "This object has no AI-written text in force."}
+		return &Problem{
+			Status:  http.StatusNotFound,
+			Code:    "no_ai_text",
+			Message: "This object has no AI-written text in force.",
+		}
 	case errors.Is(err, ai.ErrChanged):
-		return &Problem{Status: http.StatusConflict, Code: "changed", Message: "The text was edited after the AI text was applied; restore it by hand from the provenance."}
+		return &Problem{
+			Status:  http.StatusConflict,
+			Code:    "changed",
+			Message: "The text was edited after the AI text was applied; restore it by hand from the provenance.",
+		}
 	case errors.As(err, &ce):
-		return &Problem{Status: http.StatusServiceUnavailable, Code: "ai_misconfigured", OfflineAvailable: offline,
-			Message: "The AI provider settings are incomplete; an administrator can run `tipster doctor`."}
+		return &Problem{
+			Status:           http.StatusServiceUnavailable,
+			Code:             "ai_misconfigured",
+			OfflineAvailable: offline,
+			Message:          "The AI provider settings are incomplete; an administrator can run `tipster doctor`.",
+		}
 	case errors.As(err, &le) && le.Kind != llm.KindCanceled:
 		p := providerProblem(svc.Settings().Label(), le)
 		p.OfflineAvailable = offline
@@ -101,7 +129,9 @@ func providerProblem(label string, e *llm.Error) *Problem {
 	case llm.KindQuotaExhausted:
 		p.Status, p.Message = http.StatusServiceUnavailable, who+" account is out of quota."
 	case llm.KindTimeout:
-		p.Status, p.Message = http.StatusGatewayTimeout, who+" did not answer in time ("+string(e.Timeout)+" timeout)."
+		p.Status, p.Message = http.StatusGatewayTimeout, who+" did not answer in time ("+string(
+			e.Timeout,
+		)+" timeout)."
 	case llm.KindContextTooLong:
 		p.Message = who + " found the input longer than the model's context."
 	case llm.KindProtocol:

@@ -78,7 +78,8 @@ func CheckEveryTestListed(t *testing.T, pkg string, tests map[string]func(*testi
 		}
 		for _, d := range parsed.Decls {
 			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Test") || slices.Contains(skip, fn.Name.Name) {
+			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Test") ||
+				slices.Contains(skip, fn.Name.Name) {
 				continue
 			}
 			if _, ok := tests[fn.Name.Name]; !ok {

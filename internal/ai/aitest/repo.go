@@ -93,7 +93,11 @@ func listAudit(t *testing.T, r *ai.AuditLog, _ ai.Repository) {
 		{"every entry", ai.AuditQuery{}, []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}},
 		{"one user's", ai.AuditQuery{User: "ana"}, []int64{ids[3], ids[2], ids[0]}},
 		{"before a cursor", ai.AuditQuery{Before: ids[3]}, []int64{ids[2], ids[1], ids[0]}},
-		{"a user's, before a cursor, two at most", ai.AuditQuery{User: "ana", Before: ids[4], Limit: 2}, []int64{ids[3], ids[2]}},
+		{
+			"a user's, before a cursor, two at most",
+			ai.AuditQuery{User: "ana", Before: ids[4], Limit: 2},
+			[]int64{ids[3], ids[2]},
+		},
 		{"a user with none", ai.AuditQuery{User: "cy"}, nil},
 	}
 	for _, c := range cases {

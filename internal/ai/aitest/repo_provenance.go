@@ -15,7 +15,13 @@ import (
 const provObject = stix.ID("malware--2c8ad27a-4f26-4a0c-a35e-3f2e0b5c5d1a")
 
 // apply records an audit entry and an application of its text to provObject.
-func apply(t *testing.T, r *ai.AuditLog, repo ai.Repository, prev, next string, when time.Time) ai.Provenance {
+func apply(
+	t *testing.T,
+	r *ai.AuditLog,
+	repo ai.Repository,
+	prev, next string,
+	when time.Time,
+) ai.Provenance {
 	t.Helper()
 	ctx := context.Background()
 	audit := record(t, r, ai.Entry{At: when, User: "ana", Operation: ai.Longer, Engine: "ollama", Model: "m",

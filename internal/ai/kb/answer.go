@@ -66,7 +66,12 @@ type Answer struct {
 
 // Ask answers req for v, streaming text to emit (which may be nil). Every
 // call, refused ones included, is audited as operation "question".
-func (s *Service) Ask(ctx context.Context, v store.Viewer, req Request, emit func(string) error) (Answer, error) {
+func (s *Service) Ask(
+	ctx context.Context,
+	v store.Viewer,
+	req Request,
+	emit func(string) error,
+) (Answer, error) {
 	settings := s.AI.Settings()
 	switch {
 	case !settings.Enabled:
@@ -76,7 +81,11 @@ func (s *Service) Ask(ctx context.Context, v store.Viewer, req Request, emit fun
 	}
 	req.Question = strings.TrimSpace(req.Question)
 	if req.Question == "" || len(req.Question) > MaxQuestionBytes {
-		return Answer{}, fmt.Errorf("%w: a question of 1 to %d bytes is required", ai.ErrInput, MaxQuestionBytes)
+		return Answer{}, fmt.Errorf(
+			"%w: a question of 1 to %d bytes is required",
+			ai.ErrInput,
+			MaxQuestionBytes,
+		)
 	}
 	if len(req.History) > MaxHistory {
 		req.History = req.History[len(req.History)-MaxHistory:]
@@ -144,7 +153,12 @@ func (t *turn) answer(ctx context.Context) (Answer, error) {
 		if _, err := t.svc.Audit.Record(context.WithoutCancel(ctx), e); err != nil {
 			return Answer{}, err
 		}
-		return Answer{}, &ai.RefusedError{Content: tlp, Limit: settings.MaxTLP, Provider: settings.Label(), Location: settings.Location}
+		return Answer{}, &ai.RefusedError{
+			Content:  tlp,
+			Limit:    settings.MaxTLP,
+			Provider: settings.Label(),
+			Location: settings.Location,
+		}
 	}
 	return t.ask(ctx, e, given)
 }
@@ -176,7 +190,13 @@ func (t *turn) ask(ctx context.Context, e ai.Entry, given map[stix.ID]Citation) 
 			Message: "the answer cites none of the facts retrieved; check it against them"})
 	}
 	if resp.FinishReason == "length" {
-		flags = append(flags, ai.Flag{Kind: ai.FlagTruncated, Message: "the answer stopped at its token limit (AI__MAX_TOKENS)"})
+		flags = append(
+			flags,
+			ai.Flag{
+				Kind:    ai.FlagTruncated,
+				Message: "the answer stopped at its token limit (AI__MAX_TOKENS)",
+			},
+		)
 	}
 	a, err := t.finish(ctx, e, text, cited, flags, true)
 	a.FinishReason, a.Model = resp.FinishReason, resp.Model
@@ -193,11 +213,21 @@ func (t *turn) facts() (map[stix.ID]Citation, stix.TLP) {
 	given := map[stix.ID]Citation{}
 	var tlp stix.TLP
 	for _, h := range t.ret.Hits {
-		given[h.Object.ID] = Citation{ID: h.Object.ID, Type: h.Object.Type, Name: displayName(h), TLP: h.Object.EffectiveTLP.String()}
+		given[h.Object.ID] = Citation{
+			ID:   h.Object.ID,
+			Type: h.Object.Type,
+			Name: displayName(h),
+			TLP:  h.Object.EffectiveTLP.String(),
+		}
 		tlp = max(tlp, h.Object.EffectiveTLP)
 		for _, l := range h.Links {
 			if _, ok := given[l.ID]; !ok && l.Type != "contains" {
-				given[l.ID] = Citation{ID: l.ID, Type: "relationship", Name: l.Type, TLP: h.Object.EffectiveTLP.String()}
+				given[l.ID] = Citation{
+					ID:   l.ID,
+					Type: "relationship",
+					Name: l.Type,
+					TLP:  h.Object.EffectiveTLP.String(),
+				}
 			}
 		}
 	}
@@ -233,7 +263,14 @@ func (t *turn) entry(tlp stix.TLP) ai.Entry {
 }
 
 // finish emits text when no model streamed it, audits and builds the answer.
-func (t *turn) finish(ctx context.Context, e ai.Entry, text string, cited []Citation, flags []ai.Flag, answered bool) (Answer, error) {
+func (t *turn) finish(
+	ctx context.Context,
+	e ai.Entry,
+	text string,
+	cited []Citation,
+	flags []ai.Flag,
+	answered bool,
+) (Answer, error) {
 	if (t.llm == nil || !answered) && t.emit != nil {
 		if err := t.emit(text); err != nil {
 			return Answer{}, fmt.Errorf("kb: emit: %w", err)
@@ -250,9 +287,14 @@ func (t *turn) finish(ctx context.Context, e ai.Entry, text string, cited []Cita
 	if err != nil {
 		return Answer{}, err
 	}
-	a := Answer{Answer: ai.Answer{Text: text, FinishReason: "stop", Flags: flags, Engine: e.Engine, Model: e.Model,
-		Location: e.Location, TLP: e.TLP.String(), AuditID: id, Chunks: 1, Provider: "builtin - offline engine"},
-		Answered: answered, Citations: cited, Retrieved: t.retrieved(), Unknown: t.ret.Unknown}
+	a := Answer{
+		Answer: ai.Answer{Text: text, FinishReason: "stop", Flags: flags, Engine: e.Engine, Model: e.Model,
+			Location: e.Location, TLP: e.TLP.String(), AuditID: id, Chunks: 1, Provider: "builtin - offline engine"},
+		Answered:  answered,
+		Citations: cited,
+		Retrieved: t.retrieved(),
+		Unknown:   t.ret.Unknown,
+	}
 	if t.llm != nil && answered {
 		a.Provider = t.svc.AI.Settings().Label()
 	}
@@ -268,7 +310,15 @@ func (t *turn) finish(ctx context.Context, e ai.Entry, text string, cited []Cita
 func (t *turn) retrieved() []Citation {
 	out := make([]Citation, 0, len(t.ret.Hits))
 	for _, h := range t.ret.Hits {
-		out = append(out, Citation{ID: h.Object.ID, Type: h.Object.Type, Name: displayName(h), TLP: h.Object.EffectiveTLP.String()})
+		out = append(
+			out,
+			Citation{
+				ID:   h.Object.ID,
+				Type: h.Object.Type,
+				Name: displayName(h),
+				TLP:  h.Object.EffectiveTLP.String(),
+			},
+		)
 	}
 	return out
 }

@@ -9,7 +9,9 @@ import (
 )
 
 // stixIDPattern matches a STIX identifier in an answer.
-var stixIDPattern = regexp.MustCompile(`[a-z][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+var stixIDPattern = regexp.MustCompile(
+	`[a-z][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`,
+)
 
 // Citation is an object an answer cites or was given.
 type Citation struct {
@@ -30,8 +32,14 @@ func checkCitations(text string, given map[stix.ID]Citation) (string, []Citation
 		c, ok := given[stix.ID(id)]
 		if !ok {
 			if !seen[id] {
-				flags = append(flags, ai.Flag{Kind: ai.FlagUnknownReference, Value: id, IndicatorKind: "stix-id",
-					Message: fmt.Sprintf("the answer cited %s, which was not among the facts retrieved for you; the citation was removed", id)})
+				flags = append(
+					flags,
+					ai.Flag{Kind: ai.FlagUnknownReference, Value: id, IndicatorKind: "stix-id",
+						Message: fmt.Sprintf(
+							"the answer cited %s, which was not among the facts retrieved for you; the citation was removed",
+							id,
+						)},
+				)
 			}
 			seen[id] = true
 			return "unverified citation removed"

@@ -92,7 +92,12 @@ func EvaluateOn(ctx context.Context, w io.Writer, st PassageStore, dataDir strin
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "loaded, imported and indexed %d bundles in %v\n", len(EvalBundles), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(
+		w,
+		"loaded, imported and indexed %d bundles in %v\n",
+		len(EvalBundles),
+		time.Since(start).Round(time.Millisecond),
+	)
 	rep.Print(w)
 	return nil
 }
@@ -206,7 +211,13 @@ func clearanceCheck(ctx context.Context, r *Retriever, qs []Question, level stix
 
 // Print writes the figures and the questions that missed.
 func (rep *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "questions: %d (%d with answers, %d without)\n", len(rep.Scores), len(rep.Scores)-rep.NoneTotal, rep.NoneTotal)
+	fmt.Fprintf(
+		w,
+		"questions: %d (%d with answers, %d without)\n",
+		len(rep.Scores),
+		len(rep.Scores)-rep.NoneTotal,
+		rep.NoneTotal,
+	)
 	how := "text + graph, no embeddings"
 	if rep.Vectors {
 		how = "text + graph + vectors"
@@ -226,10 +237,23 @@ func (rep *Report) Print(w io.Writer) {
 		c := rep.ViewerTests[level]
 		fmt.Fprintf(w, "retrieved ids readable by a %s viewer: %d of %d\n", level, c[0], c[1])
 	}
-	fmt.Fprintf(w, "retrieval latency over the set: p50 %v, p95 %v\n", rep.P50.Round(10*time.Microsecond), rep.P95.Round(10*time.Microsecond))
+	fmt.Fprintf(
+		w,
+		"retrieval latency over the set: p50 %v, p95 %v\n",
+		rep.P50.Round(10*time.Microsecond),
+		rep.P95.Round(10*time.Microsecond),
+	)
 	for _, s := range rep.Scores {
 		if s.Recall < 1 {
-			fmt.Fprintf(w, "  miss %s (%s, recall %.2f, relevant %v): %s\n", s.ID, s.Kind, s.Recall, s.Relevant, s.Question.Question)
+			fmt.Fprintf(
+				w,
+				"  miss %s (%s, recall %.2f, relevant %v): %s\n",
+				s.ID,
+				s.Kind,
+				s.Recall,
+				s.Relevant,
+				s.Question.Question,
+			)
 		}
 	}
 }

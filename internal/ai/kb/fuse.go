@@ -40,7 +40,12 @@ type fusion struct {
 
 // fuse ranks objects by reciprocal-rank fusion of the text, vector and
 // graph lists and returns the best limit with their evidence.
-func (f *fusion) fuse(ctx context.Context, text, vec []index.Passage, nodes []*graphNode, limit int) ([]Hit, error) {
+func (f *fusion) fuse(
+	ctx context.Context,
+	text, vec []index.Passage,
+	nodes []*graphNode,
+	limit int,
+) ([]Hit, error) {
 	f.objs, f.score, f.via = map[stix.ID]*store.Stored{}, map[stix.ID]float64{}, map[stix.ID][]string{}
 	f.passages, f.links = map[stix.ID][]index.Passage{}, map[stix.ID][]Link{}
 	for _, n := range nodes {
@@ -182,12 +187,19 @@ func (f *fusion) hits(ctx context.Context, ids []stix.ID) ([]Hit, error) {
 	}
 	out := make([]Hit, 0, len(ids))
 	for _, id := range ids {
-		h := Hit{Object: f.objs[id], Score: f.score[id], Via: f.via[id], Passages: f.passages[id], Links: f.links[id]}
+		h := Hit{
+			Object:   f.objs[id],
+			Score:    f.score[id],
+			Via:      f.via[id],
+			Passages: f.passages[id],
+			Links:    f.links[id],
+		}
 		if p, ok := byObject[id]; ok && len(h.Passages) == 0 {
 			h.Passages = append(h.Passages, p)
 		}
 		if len(h.Links) > 0 {
-			if p, ok := byObject[h.Links[0].ID]; ok && len(h.Passages) < maxPassages && !hasPassage(h.Passages, p.ID) {
+			if p, ok := byObject[h.Links[0].ID]; ok && len(h.Passages) < maxPassages &&
+				!hasPassage(h.Passages, p.ID) {
 				h.Passages = append(h.Passages, p)
 			}
 		}

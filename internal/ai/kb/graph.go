@@ -42,7 +42,13 @@ type Link struct {
 // neighbours (relationships and the reports that contain them) and, when
 // the question asks for types, the neighbours of those types two hops
 // away. Every read is made as v, so nothing above its clearance is reached.
-func walk(ctx context.Context, st store.Store, v store.Viewer, seeds []seed, want map[string]float64) ([]*graphNode, error) {
+func walk(
+	ctx context.Context,
+	st store.Store,
+	v store.Viewer,
+	seeds []seed,
+	want map[string]float64,
+) ([]*graphNode, error) {
 	g := map[stix.ID]*graphNode{}
 	add := func(o *store.Stored, score float64, l *Link) *graphNode {
 		n := g[o.ID]
@@ -145,10 +151,15 @@ func secondHop(ctx context.Context, st store.Store, v store.Viewer, g map[stix.I
 			if other.ID == n.obj.ID {
 				other = r.Source
 			}
-			if other == nil || want[other.Type] == 0 || other.Revoked || g[other.ID] != nil && g[other.ID].score >= 10 {
+			if other == nil || want[other.Type] == 0 || other.Revoked ||
+				g[other.ID] != nil && g[other.ID].score >= 10 {
 				continue
 			}
-			add(other, want[other.Type], &Link{ID: r.ID, Type: relType(r.Stored), Source: r.Source.ID, Target: r.Target.ID})
+			add(
+				other,
+				want[other.Type],
+				&Link{ID: r.ID, Type: relType(r.Stored), Source: r.Source.ID, Target: r.Target.ID},
+			)
 		}
 	}
 	return nil

@@ -18,7 +18,13 @@ const judgeDepth = 5
 // question naming a known entity is relevant; otherwise the best passages
 // must hold enough of its rare words, and no word written as a name may
 // be absent from every passage.
-func (r *Retriever) judge(ret *Retrieval, question string, terms []string, w index.Weights, text []index.Passage) {
+func (r *Retriever) judge(
+	ret *Retrieval,
+	question string,
+	terms []string,
+	w index.Weights,
+	text []index.Passage,
+) {
 	for _, n := range properNouns(question) {
 		for _, part := range words(n) {
 			if df, ok := w.DF[part]; ok && df == 0 {
@@ -44,7 +50,8 @@ func (r *Retriever) judge(ret *Retrieval, question string, terms []string, w ind
 		}
 		ret.Coverage = max(ret.Coverage, held/total)
 	}
-	ret.Relevant = len(ret.Hits) > 0 && (len(ret.Named) > 0 || (len(ret.Unknown) == 0 && ret.Coverage >= minCoverage))
+	ret.Relevant = len(ret.Hits) > 0 &&
+		(len(ret.Named) > 0 || (len(ret.Unknown) == 0 && ret.Coverage >= minCoverage))
 }
 
 // stem is a crude suffix stripper, close enough to the index's Porter

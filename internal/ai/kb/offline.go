@@ -22,7 +22,11 @@ var typeTitles = []struct{ typ, title string }{
 // best passage and the relationships that led to it.
 func offlineAnswer(question string, hits []Hit, names map[stix.ID]string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "What the knowledge base holds on: %s\n(offline engine: the retrieved facts, not a written answer)\n", strings.TrimSpace(question))
+	fmt.Fprintf(
+		&b,
+		"What the knowledge base holds on: %s\n(offline engine: the retrieved facts, not a written answer)\n",
+		strings.TrimSpace(question),
+	)
 	groups := map[string][]Hit{}
 	for _, h := range hits {
 		groups[h.Object.Type] = append(groups[h.Object.Type], h)
@@ -62,7 +66,14 @@ func writeGroup(b *strings.Builder, title string, hits []Hit, names map[stix.ID]
 			if i == 3 {
 				break
 			}
-			fmt.Fprintf(b, "  %s %s %s [%s]\n", nameOr(names, l.Source), l.Type, nameOr(names, l.Target), l.ID)
+			fmt.Fprintf(
+				b,
+				"  %s %s %s [%s]\n",
+				nameOr(names, l.Source),
+				l.Type,
+				nameOr(names, l.Target),
+				l.ID,
+			)
 		}
 	}
 }

@@ -50,7 +50,9 @@ var intentWords = map[string][]string{
 	"ttps": {"attack-pattern"}, "behaviour": {"attack-pattern"}, "behavior": {"attack-pattern"},
 	"behaviors": {"attack-pattern"}, "behaviours": {"attack-pattern"},
 	"mitigation": {"course-of-action"}, "mitigations": {"course-of-action"}, "mitigate": {"course-of-action"},
-	"mitigates": {"course-of-action"}, "countermeasure": {"course-of-action"}, "countermeasures": {"course-of-action"},
+	"mitigates": {
+		"course-of-action",
+	}, "countermeasure": {"course-of-action"}, "countermeasures": {"course-of-action"},
 	"defend": {"course-of-action"}, "prevent": {"course-of-action"},
 	"malware": {"malware"}, "software": {"malware", "tool"}, "implant": {"malware"}, "implants": {"malware"},
 	"trojan": {"malware"}, "backdoor": {"malware"}, "tool": {"tool"}, "tools": {"tool"},
@@ -61,7 +63,9 @@ var intentWords = map[string][]string{
 	"report": {"report"}, "reports": {"report"},
 	"detect": {"x-mitre-data-component"}, "detection": {"x-mitre-data-component"},
 	"detections": {"x-mitre-data-component"}, "component": {"x-mitre-data-component"},
-	"components": {"x-mitre-data-component"}, "source": {"x-mitre-data-source"}, "sources": {"x-mitre-data-source"},
+	"components": {
+		"x-mitre-data-component",
+	}, "source": {"x-mitre-data-source"}, "sources": {"x-mitre-data-source"},
 	"asset": {"x-mitre-asset"}, "assets": {"x-mitre-asset"},
 	"tactic": {"x-mitre-tactic"}, "tactics": {"x-mitre-tactic"},
 	"vulnerability": {"vulnerability"}, "vulnerabilities": {"vulnerability"}, "cve": {"vulnerability"},

@@ -211,7 +211,11 @@ func (r *Retriever) contextSeeds(ctx context.Context, v store.Viewer, q Query) (
 
 // vectorSearch finds the passages nearest the question, none without an
 // embedding model.
-func (r *Retriever) vectorSearch(ctx context.Context, v store.Viewer, question string) ([]index.Passage, error) {
+func (r *Retriever) vectorSearch(
+	ctx context.Context,
+	v store.Viewer,
+	question string,
+) ([]index.Passage, error) {
 	if r.Embed == nil || r.Model == "" {
 		return nil, nil
 	}

@@ -62,7 +62,11 @@ func (w *Worker) Pass(ctx context.Context) {
 		return
 	}
 	start := time.Now()
-	es, err := w.Index.Embed(ctx, w.Embedder, index.EmbedOptions{Model: w.Model, MaxTLP: int(w.Settings.MaxTLP), Owner: w.Owner})
+	es, err := w.Index.Embed(
+		ctx,
+		w.Embedder,
+		index.EmbedOptions{Model: w.Model, MaxTLP: int(w.Settings.MaxTLP), Owner: w.Owner},
+	)
 	if errors.Is(err, index.ErrBusy) {
 		return
 	}

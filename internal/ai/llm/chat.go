@@ -55,7 +55,11 @@ func (c *Client) chatBody(req Request) any {
 	if c.cfg.Type == Ollama {
 		body := ollamaRequest{Model: c.cfg.Model, Messages: req.Messages, Stream: true}
 		if req.NumCtx > 0 || req.MaxTokens > 0 || req.Temperature != nil {
-			body.Options = &ollamaOptions{NumCtx: req.NumCtx, NumPredict: req.MaxTokens, Temperature: req.Temperature}
+			body.Options = &ollamaOptions{
+				NumCtx:      req.NumCtx,
+				NumPredict:  req.MaxTokens,
+				Temperature: req.Temperature,
+			}
 		}
 		return body
 	}
@@ -116,14 +120,23 @@ func (c *Client) decoder(resp *http.Response, onLine func()) (frameDecoder, erro
 // readStream consumes frames until the stream's end. A stream that stops
 // before its end (no [DONE], finish reason or done:true) is a protocol
 // error, never a silent partial success.
-func readStream(wd *watchdog, dec frameDecoder, onDelta func(string) error, delivered *bool) (Response, error) {
+func readStream(
+	wd *watchdog,
+	dec frameDecoder,
+	onDelta func(string) error,
+	delivered *bool,
+) (Response, error) {
 	var out Response
 	var text strings.Builder
 	for {
 		f, err := dec.next()
 		if errors.Is(err, io.EOF) {
 			if out.FinishReason == "" {
-				return Response{}, &Error{Kind: KindProtocol, Message: "the stream ended before the reply was complete", Err: io.ErrUnexpectedEOF}
+				return Response{}, &Error{
+					Kind:    KindProtocol,
+					Message: "the stream ended before the reply was complete",
+					Err:     io.ErrUnexpectedEOF,
+				}
 			}
 			break
 		}

@@ -106,7 +106,12 @@ func (c *Client) acquire(ctx context.Context) (release func(), err error) {
 
 // send performs one request. It returns the response only for a 2xx
 // status; any other answer or failure comes back as *Error.
-func (c *Client) send(ctx context.Context, method, url string, body any, accept string) (*http.Response, error) {
+func (c *Client) send(
+	ctx context.Context,
+	method, url string,
+	body any,
+	accept string,
+) (*http.Response, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)

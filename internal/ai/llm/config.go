@@ -148,13 +148,19 @@ func (cfg Config) validate() error {
 	case "":
 		return &ConfigError{Field: "Type", Reason: "empty; want openai, mistralai, azureopenai or ollama"}
 	default:
-		return &ConfigError{Field: "Type", Reason: fmt.Sprintf("unknown type %q; want openai, mistralai, azureopenai or ollama", cfg.Type)}
+		return &ConfigError{
+			Field:  "Type",
+			Reason: fmt.Sprintf("unknown type %q; want openai, mistralai, azureopenai or ollama", cfg.Type),
+		}
 	}
 	if cfg.Model == "" {
 		return &ConfigError{Field: "Model", Reason: "empty"}
 	}
 	if cfg.Type == AzureOpenAI && strings.TrimSpace(cfg.Endpoint) == "" {
-		return &ConfigError{Field: "Endpoint", Reason: "Azure OpenAI needs the resource URL, https://NAME.openai.azure.com"}
+		return &ConfigError{
+			Field:  "Endpoint",
+			Reason: "Azure OpenAI needs the resource URL, https://NAME.openai.azure.com",
+		}
 	}
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Timeout != 0 {
 		return &ConfigError{Field: "HTTPClient", Reason: "its Timeout must be 0; use the Config timeouts"}

@@ -110,11 +110,22 @@ func (s situation) unreachable() Diagnosis {
 		return Diagnosis{Problem: fmt.Sprintf("The host name %q does not resolve.", s.host),
 			Fix: "Check the AI endpoint's spelling. Inside Docker Compose, use the service name of the model server (http://ollama:11434) and put both services on one network."}
 	case s.host == "172.17.0.1":
-		return Diagnosis{Problem: fmt.Sprintf("Nothing answered at %s, the Docker bridge gateway, which is the host as a container sees it.", s.hostPort()),
-			Fix: "Make the model server listen on all of the host's interfaces, not only 127.0.0.1 (for Ollama: OLLAMA_HOST=0.0.0.0, or run its container with -p " + s.port + ":" + s.port + "), and check that no firewall drops traffic from docker0. Simpler: put Tipster and Ollama in one Compose network and use http://ollama:" + s.port + "; on Docker Desktop use http://host.docker.internal:" + s.port + "."}
+		return Diagnosis{
+			Problem: fmt.Sprintf(
+				"Nothing answered at %s, the Docker bridge gateway, which is the host as a container sees it.",
+				s.hostPort(),
+			),
+			Fix: "Make the model server listen on all of the host's interfaces, not only 127.0.0.1 (for Ollama: OLLAMA_HOST=0.0.0.0, or run its container with -p " + s.port + ":" + s.port + "), and check that no firewall drops traffic from docker0. Simpler: put Tipster and Ollama in one Compose network and use http://ollama:" + s.port + "; on Docker Desktop use http://host.docker.internal:" + s.port + ".",
+		}
 	case isLoopback(s.host) && inContainer():
-		return Diagnosis{Problem: fmt.Sprintf("Nothing answered at %s. Tipster runs in a container, where %q is the container itself, not the host.", s.hostPort(), s.host),
-			Fix: "Point the AI endpoint at the host or the model server's container: http://host.docker.internal:" + s.port + " (add extra_hosts: [\"host.docker.internal:host-gateway\"] on Linux), the Compose service name, or 172.17.0.1 with the server listening on all interfaces."}
+		return Diagnosis{
+			Problem: fmt.Sprintf(
+				"Nothing answered at %s. Tipster runs in a container, where %q is the container itself, not the host.",
+				s.hostPort(),
+				s.host,
+			),
+			Fix: "Point the AI endpoint at the host or the model server's container: http://host.docker.internal:" + s.port + " (add extra_hosts: [\"host.docker.internal:host-gateway\"] on Linux), the Compose service name, or 172.17.0.1 with the server listening on all interfaces.",
+		}
 	case s.port == "11434" || s.cfg.Type == Ollama:
 		return Diagnosis{Problem: fmt.Sprintf("Nothing is listening at %s.", s.hostPort()),
 			Fix: "Start Ollama (ollama serve, or its container) and check that OLLAMA_HOST matches this address."}
@@ -139,8 +150,10 @@ func (s situation) tls() Diagnosis {
 		return Diagnosis{Problem: "The endpoint says https:// but the server speaks plain HTTP.",
 			Fix: "Write the AI endpoint with http:// (a local Ollama has no TLS)."}
 	case errors.As(s.e, &unknownCA):
-		return Diagnosis{Problem: "The server's certificate is signed by an authority this machine does not trust.",
-			Fix: "Add the issuing CA to the system trust store, or point SSL_CERT_FILE at a bundle that includes it."}
+		return Diagnosis{
+			Problem: "The server's certificate is signed by an authority this machine does not trust.",
+			Fix:     "Add the issuing CA to the system trust store, or point SSL_CERT_FILE at a bundle that includes it.",
+		}
 	case errors.As(s.e, &hostname):
 		return Diagnosis{Problem: fmt.Sprintf("The server's certificate is not valid for %q.", s.host),
 			Fix: "Use the host name the certificate was issued for."}
@@ -171,13 +184,19 @@ func (s situation) modelNotFound() Diagnosis {
 	case s.cfg.Type == Ollama || s.port == "11434" || strings.Contains(s.e.Message, "try pulling"):
 		pull := strings.TrimSuffix(m, ":latest")
 		return Diagnosis{Problem: fmt.Sprintf("Ollama has no model %q.", m),
-			Fix: fmt.Sprintf("Run `ollama pull %s` on the Ollama host (in Docker: `docker exec -it ollama ollama pull %s`), or set the AI model to a name `ollama list` shows.", pull, pull)}
+			Fix: fmt.Sprintf(
+				"Run `ollama pull %s` on the Ollama host (in Docker: `docker exec -it ollama ollama pull %s`), or set the AI model to a name `ollama list` shows.",
+				pull,
+				pull,
+			)}
 	case s.cfg.Type == AzureOpenAI:
 		return Diagnosis{Problem: fmt.Sprintf("This Azure OpenAI resource has no deployment named %q.", m),
 			Fix: "Set the AI model to the deployment's name (as listed in Azure AI Foundry), which need not be the model's name."}
 	}
 	return Diagnosis{Problem: fmt.Sprintf("The provider has no model %q, or this key may not use it.", m),
-		Fix: "Pick a model from the provider's model list (GET " + s.cfg.withRootURL("models") + "); providers retire old model names."}
+		Fix: "Pick a model from the provider's model list (GET " + s.cfg.withRootURL(
+			"models",
+		) + "); providers retire old model names."}
 }
 
 // withRootURL is the URL of an API path for diagnosis text.

@@ -14,8 +14,10 @@ func (s situation) wrongEndpoint() Diagnosis {
 		return Diagnosis{Problem: "The request went to a URL with /v1 twice: " + u + ".",
 			Fix: "Remove /v1 from the end of the AI endpoint."}
 	case s.cfg.Type == Ollama:
-		return Diagnosis{Problem: "The server at " + s.hostPort() + " has no Ollama API (" + u + " is not found).",
-			Fix: "If it is an OpenAI-compatible server, set the AI type to openai (or mistralai for Mistral's API)."}
+		return Diagnosis{
+			Problem: "The server at " + s.hostPort() + " has no Ollama API (" + u + " is not found).",
+			Fix:     "If it is an OpenAI-compatible server, set the AI type to openai (or mistralai for Mistral's API).",
+		}
 	case s.port == "11434":
 		return Diagnosis{Problem: "This Ollama has no OpenAI-compatible API at " + u + ".",
 			Fix: "Upgrade Ollama, or set the AI type to ollama to use its native API."}
@@ -28,17 +30,26 @@ func (s situation) timeout() Diagnosis {
 	c := s.cfg
 	switch s.e.Timeout {
 	case TimeoutConnect:
-		return Diagnosis{Problem: fmt.Sprintf("Could not connect to %s within %s.", s.hostPort(), c.ConnectTimeout),
-			Fix: "The host is down or a firewall silently drops the traffic; check the address and the firewall."}
+		return Diagnosis{
+			Problem: fmt.Sprintf("Could not connect to %s within %s.", s.hostPort(), c.ConnectTimeout),
+			Fix:     "The host is down or a firewall silently drops the traffic; check the address and the firewall.",
+		}
 	case TimeoutFirstToken:
 		return Diagnosis{Problem: fmt.Sprintf("The model gave no answer within %s.", c.FirstTokenTimeout),
 			Fix: "A model on a CPU can need minutes for a long prompt: raise the first-token timeout, use a smaller model or a shorter input, and check that the server is not busy with other requests."}
 	case TimeoutIdle:
-		return Diagnosis{Problem: fmt.Sprintf("The reply stalled: no data for %s between two pieces of text.", c.IdleTimeout),
-			Fix: "The server is overloaded or a proxy buffers the stream; check the server's load and disable response buffering on proxies."}
+		return Diagnosis{
+			Problem: fmt.Sprintf(
+				"The reply stalled: no data for %s between two pieces of text.",
+				c.IdleTimeout,
+			),
+			Fix: "The server is overloaded or a proxy buffers the stream; check the server's load and disable response buffering on proxies.",
+		}
 	case TimeoutTotal:
-		return Diagnosis{Problem: fmt.Sprintf("The call took longer than the total timeout of %s.", c.TotalTimeout),
-			Fix: "Raise the total timeout, ask for a shorter reply, or use a faster model."}
+		return Diagnosis{
+			Problem: fmt.Sprintf("The call took longer than the total timeout of %s.", c.TotalTimeout),
+			Fix:     "Raise the total timeout, ask for a shorter reply, or use a faster model.",
+		}
 	case TimeoutServer:
 		return Diagnosis{Problem: "The provider gave up waiting for the request (HTTP 408).",
 			Fix: "Retry; if it persists, check the network between Tipster and the provider."}

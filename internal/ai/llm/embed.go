@@ -79,7 +79,11 @@ func (c *Client) openaiEmbed(ctx context.Context, url string, req embedRequest) 
 	vecs := make([][]float32, len(out.Data))
 	for i, d := range out.Data {
 		if d.Index < 0 || d.Index >= len(vecs) || vecs[d.Index] != nil {
-			return nil, &Error{Kind: KindProtocol, URL: url, Message: fmt.Sprintf("embedding %d has index %d", i, d.Index)}
+			return nil, &Error{
+				Kind:    KindProtocol,
+				URL:     url,
+				Message: fmt.Sprintf("embedding %d has index %d", i, d.Index),
+			}
 		}
 		vecs[d.Index] = d.Embedding
 	}

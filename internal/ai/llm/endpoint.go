@@ -18,7 +18,15 @@ const (
 var versionSegment = regexp.MustCompile(`^(v[0-9]+[a-z0-9]*|openai)$`)
 
 // pastedSuffixes are operation paths users paste along with the base URL.
-var pastedSuffixes = []string{"/chat/completions", "/completions", "/embeddings", "/models", "/api/chat", "/api/generate", "/api/tags"}
+var pastedSuffixes = []string{
+	"/chat/completions",
+	"/completions",
+	"/embeddings",
+	"/models",
+	"/api/chat",
+	"/api/generate",
+	"/api/tags",
+}
 
 // apiRoot returns the URL under which the type's API paths live:
 // ".../v1" for OpenAI-compatible types, ".../openai" for Azure, the server
@@ -31,7 +39,10 @@ func apiRoot(typ Type, endpoint string) (root, apiVersion string, err error) {
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", "", &ConfigError{Field: "Endpoint", Reason: "want an absolute http:// or https:// URL, got " + quote(endpoint)}
+		return "", "", &ConfigError{
+			Field:  "Endpoint",
+			Reason: "want an absolute http:// or https:// URL, got " + quote(endpoint),
+		}
 	}
 	apiVersion = u.Query().Get("api-version")
 	u.RawQuery, u.Fragment, u.User = "", "", nil

@@ -64,7 +64,13 @@ func (c *Client) ollamaShow(ctx context.Context, root string) (ModelInfo, error)
 	}
 	info := ModelInfo{Name: name}
 	var show showResponse
-	err := c.getJSON(ctx, http.MethodPost, serverRoot(root)+"/api/show", map[string]string{"model": name}, &show)
+	err := c.getJSON(
+		ctx,
+		http.MethodPost,
+		serverRoot(root)+"/api/show",
+		map[string]string{"model": name},
+		&show,
+	)
 	if KindOf(err) == KindModelNotFound {
 		return info, nil
 	}
@@ -170,7 +176,11 @@ func sameModel(listed, want string) bool {
 // plane has no way for a key holder to list deployments.
 func (c *Client) azureModelInfo(ctx context.Context) (ModelInfo, error) {
 	info := ModelInfo{Name: c.cfg.Model}
-	ping := openaiRequest{Model: c.cfg.Model, Messages: []Message{{Role: "user", Content: "ping"}}, MaxTokens: 1}
+	ping := openaiRequest{
+		Model:     c.cfg.Model,
+		Messages:  []Message{{Role: "user", Content: "ping"}},
+		MaxTokens: 1,
+	}
 	var out json.RawMessage
 	err := c.getJSON(ctx, http.MethodPost, c.ChatURL(), ping, &out)
 	if KindOf(err) == KindModelNotFound {

@@ -127,7 +127,8 @@ func mergeSameName(es []extract.Entity) []extract.Entity {
 
 // byID reports whether the text names e by its ATT&CK id.
 func byID(e extract.Entity) bool {
-	return e.ExternalID != "" && slices.ContainsFunc(e.Matched, func(s string) bool { return strings.EqualFold(s, e.ExternalID) })
+	return e.ExternalID != "" &&
+		slices.ContainsFunc(e.Matched, func(s string) bool { return strings.EqualFold(s, e.ExternalID) })
 }
 
 // entityLabel names an entity with its ATT&CK id: "PowerShell (T1059.001)",

@@ -79,14 +79,24 @@ func (e *Engine) work(ctx context.Context, v store.Viewer, t ai.Task) (*answer, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if lang := strings.ToLower(strings.TrimSpace(t.Language)); lang != "" && lang != "en" && !strings.HasPrefix(lang, "english") {
-		ans.notes = append(ans.notes, "The offline engine writes in English only; it cannot answer in "+t.Language+".")
+	if lang := strings.ToLower(strings.TrimSpace(t.Language)); lang != "" && lang != "en" &&
+		!strings.HasPrefix(lang, "english") {
+		ans.notes = append(
+			ans.notes,
+			"The offline engine writes in English only; it cannot answer in "+t.Language+".",
+		)
 	}
 	return ans, k.used.facts, nil
 }
 
 // operate runs the task's operation over text.
-func (e *Engine) operate(ctx context.Context, k kb, t ai.Task, text string, lex *extract.Lexicon) (*answer, error) {
+func (e *Engine) operate(
+	ctx context.Context,
+	k kb,
+	t ai.Task,
+	text string,
+	lex *extract.Lexicon,
+) (*answer, error) {
 	if t.Operation == ai.FixSpelling {
 		return fixSpellingAnswer(text, lex), nil
 	}

@@ -77,7 +77,12 @@ type coverage struct {
 var evalKinds = []string{"technique", "malware", "group", "tool"}
 
 // stixKinds maps annotated kinds to the STIX types of an oracle lexicon.
-var stixKinds = map[string]string{"technique": "attack-pattern", "malware": "malware", "group": "intrusion-set", "tool": "tool"}
+var stixKinds = map[string]string{
+	"technique": "attack-pattern",
+	"malware":   "malware",
+	"group":     "intrusion-set",
+	"tool":      "tool",
+}
 
 // evalSet prints the figures of one data set.
 func evalSet(w io.Writer, docs []evalDoc, terms []extract.Term) {
@@ -92,7 +97,10 @@ func evalSet(w io.Writer, docs []evalDoc, terms []extract.Term) {
 	for _, d := range docs {
 		size += len(d.text)
 		summary := render(summarize(analyze(d.text, lex)), ai.Text)
-		oracle := render(summarize(analyze(d.text, extract.NewLexicon(append(slices.Clip(terms), goldTerms(d)...)))), ai.Text)
+		oracle := render(
+			summarize(analyze(d.text, extract.NewLexicon(append(slices.Clip(terms), goldTerms(d)...)))),
+			ai.Text,
+		)
 		text := d.text
 		for kind, items := range d.gold {
 			c := cov[kind]
@@ -108,14 +116,31 @@ func evalSet(w io.Writer, docs []evalDoc, terms []extract.Term) {
 	}
 	fmt.Fprintf(w, "%d reports, %d KB of text\n", len(docs), size/1000)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "annotated\tdistinct per report\tnamed in the text\tnamed by the summary\tsummary, KB knowing every name\t")
+	fmt.Fprintln(
+		tw,
+		"annotated\tdistinct per report\tnamed in the text\tnamed by the summary\tsummary, KB knowing every name\t",
+	)
 	for _, k := range evalKinds {
 		if c := cov[k]; c.total > 0 {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t\n", k, c.total, pct(c.inText, c.total), pct(c.inSummary, c.total), pct(c.inOracle, c.total))
+			fmt.Fprintf(
+				tw,
+				"%s\t%d\t%s\t%s\t%s\t\n",
+				k,
+				c.total,
+				pct(c.inText, c.total),
+				pct(c.inSummary, c.total),
+				pct(c.inOracle, c.total),
+			)
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "shorter: length ratio mean %.2f, min %.2f, max %.2f\n", mean(ratios), slices.Min(ratios), slices.Max(ratios))
+	fmt.Fprintf(
+		w,
+		"shorter: length ratio mean %.2f, min %.2f, max %.2f\n",
+		mean(ratios),
+		slices.Min(ratios),
+		slices.Max(ratios),
+	)
 	sp.print(w)
 	fmt.Fprintln(w)
 }
@@ -179,7 +204,10 @@ func (s *spellingTally) add(text string, lex *extract.Lexicon) {
 		guard = append(guard, ind.Spans...)
 	}
 	for _, t := range tokens(text) {
-		if strings.ContainsFunc(text[t.start:t.end], func(r rune) bool { return unicode.IsDigit(r) || strings.ContainsRune(`_/\`, r) }) {
+		if strings.ContainsFunc(
+			text[t.start:t.end],
+			func(r rune) bool { return unicode.IsDigit(r) || strings.ContainsRune(`_/\`, r) },
+		) {
 			guard = append(guard, extract.Span{Start: t.start, End: t.end})
 		}
 	}

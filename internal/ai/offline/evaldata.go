@@ -106,7 +106,12 @@ func loadTRAM(dir string) ([]evalDoc, error) {
 }
 
 // annoKinds maps AnnoCTR's explicit-concept tags to kinds.
-var annoKinds = map[string]string{"MALWARE": "malware", "GROUP": "group", "TOOL": "tool", "TECHNIQUE": "technique"}
+var annoKinds = map[string]string{
+	"MALWARE":   "malware",
+	"GROUP":     "group",
+	"TOOL":      "tool",
+	"TECHNIQUE": "technique",
+}
 
 // loadAnnoCTR reads the AnnoCTR test split: each report's text and the
 // malware, groups, tools and techniques annotated by name in it.
@@ -212,5 +217,6 @@ func normalise(s string) string {
 }
 
 func isAlnum(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 && !strings.ContainsRune("’‘“”–—…\u00a0", r)
+	return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' ||
+		r > 127 && !strings.ContainsRune("’‘“”–—…\u00a0", r)
 }

@@ -16,7 +16,9 @@ func explain(ctx context.Context, k kb, a *analysis) (*answer, error) {
 	}
 	ans := &answer{title: "Explanation"}
 	if len(subs) == 0 {
-		ans.para("The text names no technique, actor, malware, tool or vulnerability that the offline engine recognises, so there is nothing to explain from the knowledge base.")
+		ans.para(
+			"The text names no technique, actor, malware, tool or vulnerability that the offline engine recognises, so there is nothing to explain from the knowledge base.",
+		)
 		return ans, nil
 	}
 	ans.para("What the names in the text mean, in the words of the knowledge base.")
@@ -32,7 +34,12 @@ func explain(ctx context.Context, k kb, a *analysis) (*answer, error) {
 	}
 	if len(unknown) > 0 {
 		ans.heading("Not in the knowledge base")
-		ans.para("The text names these, but the knowledge base has no entry for them: " + strings.Join(unknown, ", ") + ".")
+		ans.para(
+			"The text names these, but the knowledge base has no entry for them: " + strings.Join(
+				unknown,
+				", ",
+			) + ".",
+		)
 	}
 	if skipped > 0 {
 		ans.para(fmt.Sprintf("The text names %d more entities, left out to keep the answer short.", skipped))

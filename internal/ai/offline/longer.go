@@ -62,7 +62,16 @@ func longer(ctx context.Context, k kb, a *analysis) (*answer, error) {
 		if desc == "" {
 			desc = "The knowledge base holds it without a description."
 		}
-		ctxParas = append(ctxParas, fmt.Sprintf("%s, %s: %s [%s]", subjectName(s), kindWords(s.obj.Type), desc, code(string(s.obj.ID))))
+		ctxParas = append(
+			ctxParas,
+			fmt.Sprintf(
+				"%s, %s: %s [%s]",
+				subjectName(s),
+				kindWords(s.obj.Type),
+				desc,
+				code(string(s.obj.ID)),
+			),
+		)
 	}
 	ans.heading("Context from the knowledge base")
 	if len(ctxParas) == 0 {

@@ -58,7 +58,15 @@ func indicatorRows(inds []extract.Indicator) [][]string {
 		if ind.Defanged {
 			notes = append(notes, "defanged in the text")
 		}
-		rows = append(rows, []string{string(ind.Kind), code(ind.Value), fmt.Sprint(len(ind.Spans)), strings.Join(notes, ", ")})
+		rows = append(
+			rows,
+			[]string{
+				string(ind.Kind),
+				code(ind.Value),
+				fmt.Sprint(len(ind.Spans)),
+				strings.Join(notes, ", "),
+			},
+		)
 	}
 	return rows
 }

@@ -95,7 +95,11 @@ func reportHeader(ans *answer, t ai.Task) {
 		line += ", published " + s.Published.Format("2 January 2006")
 	}
 	if t.Facts != nil {
-		line += fmt.Sprintf(", holding %d objects and %d relationships", len(t.Facts.Objects), len(t.Facts.Links))
+		line += fmt.Sprintf(
+			", holding %d objects and %d relationships",
+			len(t.Facts.Objects),
+			len(t.Facts.Links),
+		)
 	}
 	ans.para(line + ".")
 }
@@ -151,7 +155,10 @@ func reportLinks(ans *answer, objs []ai.Fact, links []ai.Link) {
 			items = append(items, fmt.Sprintf("and %d more", len(links)-linksShownInReport))
 			break
 		}
-		items = append(items, fmt.Sprintf("%s %s %s", label(l.Source), strings.ReplaceAll(l.Type, "-", " "), label(l.Target)))
+		items = append(
+			items,
+			fmt.Sprintf("%s %s %s", label(l.Source), strings.ReplaceAll(l.Type, "-", " "), label(l.Target)),
+		)
 	}
 	if len(items) > 0 {
 		ans.heading("Relationships")

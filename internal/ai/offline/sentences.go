@@ -98,7 +98,8 @@ func appendLine(out []sentence, text string, s, e, line int, heading, item bool)
 		if strings.HasPrefix(text[j:e], "”") || strings.HasPrefix(text[j:e], "’") {
 			j += 3
 		}
-		if j >= e || !isSpaceAt(text, j) || !opensSentence(text, j, e) || (c == '.' && isAbbreviation(text, from, i)) {
+		if j >= e || !isSpaceAt(text, j) || !opensSentence(text, j, e) ||
+			(c == '.' && isAbbreviation(text, from, i)) {
 			continue
 		}
 		out = append(out, sentence{start: from, end: j, line: line, item: item})

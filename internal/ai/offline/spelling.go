@@ -221,7 +221,8 @@ func (sp *speller) capital(i int) {
 		}
 		return
 	}
-	if !isCommonWord(w) || !sp.sentenceStart(i) || strings.HasSuffix(sp.text[t.start:t.end], ":") || sp.alignedLine(t.start) {
+	if !isCommonWord(w) || !sp.sentenceStart(i) || strings.HasSuffix(sp.text[t.start:t.end], ":") ||
+		sp.alignedLine(t.start) {
 		return
 	}
 	sp.edit(t.cs, t.ce, strings.ToUpper(w[:1])+w[1:], WhyCapital)
@@ -256,7 +257,8 @@ func (sp *speller) sentenceStart(i int) bool {
 	core := strings.ToLower(strings.TrimRight(prev, ".!?"))
 	core = strings.TrimLeft(core, `"'([“‘`)
 	// One letter, an abbreviation or an initialism (E.K.P.) is no sentence end.
-	return utf8.RuneCountInString(core) > 1 && !abbreviations[core] && core != "etc" && !strings.Contains(core, ".")
+	return utf8.RuneCountInString(core) > 1 && !abbreviations[core] && core != "etc" &&
+		!strings.Contains(core, ".")
 }
 
 // apply makes the edits that do not overlap an earlier one.

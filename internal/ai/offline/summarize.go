@@ -60,7 +60,9 @@ func summarize(a *analysis) *answer {
 	ans.heading("What the text names")
 	items := namedItems(a.groups)
 	if len(items) == 0 {
-		items = []string{"No actor, malware, tool, technique, vulnerability, indicator, sector or country that the offline engine recognises."}
+		items = []string{
+			"No actor, malware, tool, technique, vulnerability, indicator, sector or country that the offline engine recognises.",
+		}
 	}
 	ans.list(items)
 	return ans

@@ -23,7 +23,9 @@ func changeTone(ctx context.Context, k kb, a *analysis, aud ai.Audience) (*answe
 }
 
 // impactWords mark sentences about consequences.
-var impactWords = regexp.MustCompile(`(?i)\b(ransoms?|ransomed|encrypt\w*|exfiltrat\w*|steal\w*|stole\w*|stolen|leak\w*|disrupt\w*|destr\w*|wip(e|ed|er|ing)|extort\w*|outage\w*|loss\w*|damag\w*|fraud\w*|espionage|sabotage|impact\w*)\b`)
+var impactWords = regexp.MustCompile(
+	`(?i)\b(ransoms?|ransomed|encrypt\w*|exfiltrat\w*|steal\w*|stole\w*|stolen|leak\w*|disrupt\w*|destr\w*|wip(e|ed|er|ing)|extort\w*|outage\w*|loss\w*|damag\w*|fraud\w*|espionage|sabotage|impact\w*)\b`,
+)
 
 // impactShown bounds the impact sentences of a strategic answer.
 const impactShown = 3
@@ -66,12 +68,18 @@ func strategic(ctx context.Context, k kb, a *analysis) (*answer, error) {
 		ans.para("Sectors and countries named: " + strings.Join(whom, ", ") + ".")
 	}
 	ans.heading("Impact")
-	impact := a.cleanSentences(func(i int) bool { return impactWords.MatchString(a.sentenceText(i)) }, impactShown)
+	impact := a.cleanSentences(
+		func(i int) bool { return impactWords.MatchString(a.sentenceText(i)) },
+		impactShown,
+	)
 	if len(impact) == 0 {
 		impact = a.cleanSentences(func(int) bool { return true }, impactShown)
 	}
 	ans.para(strings.Join(impact, " "))
-	ans.notes = append(ans.notes, "Indicators are left out of a strategic answer; ask for the operational tone to see them.")
+	ans.notes = append(
+		ans.notes,
+		"Indicators are left out of a strategic answer; ask for the operational tone to see them.",
+	)
 	return ans, nil
 }
 

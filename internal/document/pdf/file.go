@@ -139,7 +139,11 @@ func (f *file) xrefTable(l *lexer, off int) (Dict, error) {
 		c, _ := l.token()
 		count, ok2 := c.(int64)
 		if !ok1 || !ok2 || count < 0 || count > int64(len(f.data)) {
-			return nil, fmt.Errorf("xref table at byte %d unreadable: bad subsection header at byte %d", off, l.pos)
+			return nil, fmt.Errorf(
+				"xref table at byte %d unreadable: bad subsection header at byte %d",
+				off,
+				l.pos,
+			)
 		}
 		for i := int64(0); i < count; i++ {
 			o, _ := l.token()

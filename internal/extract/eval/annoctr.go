@@ -69,7 +69,11 @@ func runAnnoCTR(w io.Writer, dataDir string) error {
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("eval: annoctr: %w", err)
 	}
-	fmt.Fprintf(w, "%d sentences; explicit mentions (ce_tags) of software, groups, techniques and tactics, and locations and sectors (ne_tags)\n", sentences)
+	fmt.Fprintf(
+		w,
+		"%d sentences; explicit mentions (ce_tags) of software, groups, techniques and tactics, and locations and sectors (ne_tags)\n",
+		sentences,
+	)
 	printTallies(w, "class", ts)
 	fmt.Fprintln(w)
 	return nil

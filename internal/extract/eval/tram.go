@@ -78,7 +78,13 @@ func runTRAM(w io.Writer, dataDir string) error {
 		}
 		name := strings.TrimSuffix(filepath.Base(f), ".mjson")
 		get(ts, name).addSets(got, gold)
-		fmt.Fprintf(w, "%s: %d annotated techniques, %d of them written as ids in the text\n", name, len(gold), explicit)
+		fmt.Fprintf(
+			w,
+			"%s: %d annotated techniques, %d of them written as ids in the text\n",
+			name,
+			len(gold),
+			explicit,
+		)
 	}
 	printTallies(w, "report", ts)
 	fmt.Fprintln(w)

@@ -146,7 +146,10 @@ func compareCounts(ctx context.Context, from, to store.Store) (map[string]int, e
 	var diffs []string
 	for _, typ := range types {
 		if want[typ] != got[typ] {
-			diffs = append(diffs, fmt.Sprintf("%s: %d in the source, %d in the target", typ, want[typ], got[typ]))
+			diffs = append(
+				diffs,
+				fmt.Sprintf("%s: %d in the source, %d in the target", typ, want[typ], got[typ]),
+			)
 		}
 	}
 	if len(diffs) > 0 {

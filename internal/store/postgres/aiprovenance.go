@@ -68,7 +68,13 @@ func (r *AIRepo) LatestProvenance(ctx context.Context, object stix.ID) (ai.Prove
 
 // MarkReviewed records who reviewed an application, and when.
 func (r *AIRepo) MarkReviewed(ctx context.Context, id int64, by string, at time.Time) error {
-	_, err := r.pool.Exec(ctx, `UPDATE ai_provenance SET reviewed_by = $1, reviewed_at = $2 WHERE id = $3`, by, at.UTC(), id)
+	_, err := r.pool.Exec(
+		ctx,
+		`UPDATE ai_provenance SET reviewed_by = $1, reviewed_at = $2 WHERE id = $3`,
+		by,
+		at.UTC(),
+		id,
+	)
 	if err != nil {
 		return fmt.Errorf("postgres: mark reviewed: %w", err)
 	}
@@ -77,7 +83,13 @@ func (r *AIRepo) MarkReviewed(ctx context.Context, id int64, by string, at time.
 
 // MarkRestored records who restored an application's previous text, and when.
 func (r *AIRepo) MarkRestored(ctx context.Context, id int64, by string, at time.Time) error {
-	_, err := r.pool.Exec(ctx, `UPDATE ai_provenance SET restored_by = $1, restored_at = $2 WHERE id = $3`, by, at.UTC(), id)
+	_, err := r.pool.Exec(
+		ctx,
+		`UPDATE ai_provenance SET restored_by = $1, restored_at = $2 WHERE id = $3`,
+		by,
+		at.UTC(),
+		id,
+	)
 	if err != nil {
 		return fmt.Errorf("postgres: mark restored: %w", err)
 	}

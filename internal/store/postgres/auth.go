@@ -43,7 +43,9 @@ func scanUser(row pgx.Row, extra ...any) (*auth.User, error) {
 	var u auth.User
 	var role string
 	var clearance int
-	dest := append([]any{&u.ID, &u.Email, &u.PasswordHash, &role, &clearance, &u.Disabled, &u.Created, &u.Updated}, extra...)
+	dest := append(
+		[]any{&u.ID, &u.Email, &u.PasswordHash, &role, &clearance, &u.Disabled, &u.Created, &u.Updated},
+		extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -56,7 +58,8 @@ func scanUser(row pgx.Row, extra ...any) (*auth.User, error) {
 func (a *AuthRepo) CreateUser(ctx context.Context, u *auth.User) error {
 	err := a.pool.QueryRow(ctx, `INSERT INTO users (email, password_hash, role, clearance, disabled, created, updated)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (lower(email)) DO NOTHING RETURNING id`,
-		u.Email, u.PasswordHash, string(u.Role), int(u.Clearance), u.Disabled, u.Created, u.Updated).Scan(&u.ID)
+		u.Email, u.PasswordHash, string(u.Role), int(u.Clearance), u.Disabled, u.Created, u.Updated).
+		Scan(&u.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return auth.ErrExists
 	}
@@ -107,8 +110,17 @@ func (a *AuthRepo) ListUsers(ctx context.Context) ([]auth.User, error) {
 
 // UpdateUser writes a user's changeable fields.
 func (a *AuthRepo) UpdateUser(ctx context.Context, u *auth.User) error {
-	tag, err := a.pool.Exec(ctx, `UPDATE users SET password_hash = $1, role = $2, clearance = $3, disabled = $4, updated = $5
-		WHERE id = $6`, u.PasswordHash, string(u.Role), int(u.Clearance), u.Disabled, u.Updated, u.ID)
+	tag, err := a.pool.Exec(
+		ctx,
+		`UPDATE users SET password_hash = $1, role = $2, clearance = $3, disabled = $4, updated = $5
+		WHERE id = $6`,
+		u.PasswordHash,
+		string(u.Role),
+		int(u.Clearance),
+		u.Disabled,
+		u.Updated,
+		u.ID,
+	)
 	if err != nil {
 		return fmt.Errorf("postgres: update user: %w", err)
 	}
@@ -151,7 +163,13 @@ func (d *tokenDest) dest() []any {
 }
 
 func (d *tokenDest) finish() *auth.Token {
-	d.t.Created, d.t.Expires, d.t.Revoked, d.t.LastUsed = d.t.Created.UTC(), fromOpt(d.expires), fromOpt(d.revoked), fromOpt(d.used)
+	d.t.Created, d.t.Expires, d.t.Revoked, d.t.LastUsed = d.t.Created.UTC(), fromOpt(
+		d.expires,
+	), fromOpt(
+		d.revoked,
+	), fromOpt(
+		d.used,
+	)
 	return &d.t
 }
 
@@ -160,7 +178,11 @@ const tokenTouchEvery = time.Minute
 
 // TokenUser returns a token in force and its enabled user, or
 // auth.ErrUnauthenticated, and records the token's use.
-func (a *AuthRepo) TokenUser(ctx context.Context, hash string, now time.Time) (*auth.User, *auth.Token, error) {
+func (a *AuthRepo) TokenUser(
+	ctx context.Context,
+	hash string,
+	now time.Time,
+) (*auth.User, *auth.Token, error) {
 	var d tokenDest
 	u, err := scanUser(a.pool.QueryRow(ctx, `SELECT `+userCols+`, `+tokenCols+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -184,7 +206,11 @@ func (a *AuthRepo) TokenUser(ctx context.Context, hash string, now time.Time) (*
 
 // ListTokens returns a user's tokens by id.
 func (a *AuthRepo) ListTokens(ctx context.Context, userID int64) ([]auth.Token, error) {
-	rows, err := a.pool.Query(ctx, `SELECT `+tokenCols+` FROM api_tokens t WHERE t.user_id = $1 ORDER BY t.id`, userID)
+	rows, err := a.pool.Query(
+		ctx,
+		`SELECT `+tokenCols+` FROM api_tokens t WHERE t.user_id = $1 ORDER BY t.id`,
+		userID,
+	)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tokens: %w", err)
 	}
@@ -202,8 +228,13 @@ func (a *AuthRepo) ListTokens(ctx context.Context, userID int64) ([]auth.Token, 
 
 // RevokeToken marks a user's token revoked; revoking it again keeps the first time.
 func (a *AuthRepo) RevokeToken(ctx context.Context, userID, tokenID int64, now time.Time) error {
-	tag, err := a.pool.Exec(ctx, `UPDATE api_tokens SET revoked = coalesce(revoked, $1) WHERE id = $2 AND user_id = $3`,
-		now, tokenID, userID)
+	tag, err := a.pool.Exec(
+		ctx,
+		`UPDATE api_tokens SET revoked = coalesce(revoked, $1) WHERE id = $2 AND user_id = $3`,
+		now,
+		tokenID,
+		userID,
+	)
 	if err != nil {
 		return fmt.Errorf("postgres: revoke token: %w", err)
 	}
@@ -215,16 +246,42 @@ func (a *AuthRepo) RevokeToken(ctx context.Context, userID, tokenID int64, now t
 
 // CreateSession stores a session.
 func (a *AuthRepo) CreateSession(ctx context.Context, s *auth.Session) error {
-	return a.exec(ctx, "create session", `INSERT INTO sessions (hash, user_id, csrf, created, last_seen, expires)
-		VALUES ($1, $2, $3, $4, $5, $6)`, s.Hash, s.UserID, s.CSRF, s.Created, s.LastSeen, s.Expires)
+	return a.exec(
+		ctx,
+		"create session",
+		`INSERT INTO sessions (hash, user_id, csrf, created, last_seen, expires)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		s.Hash,
+		s.UserID,
+		s.CSRF,
+		s.Created,
+		s.LastSeen,
+		s.Expires,
+	)
 }
 
 // SessionUser returns a live session and its enabled user, or auth.ErrUnauthenticated.
-func (a *AuthRepo) SessionUser(ctx context.Context, hash string, now time.Time) (*auth.Session, *auth.User, error) {
+func (a *AuthRepo) SessionUser(
+	ctx context.Context,
+	hash string,
+	now time.Time,
+) (*auth.Session, *auth.User, error) {
 	var s auth.Session
-	u, err := scanUser(a.pool.QueryRow(ctx, `SELECT `+userCols+`, s.hash, s.user_id, s.csrf, s.created, s.last_seen, s.expires
+	u, err := scanUser(
+		a.pool.QueryRow(
+			ctx,
+			`SELECT `+userCols+`, s.hash, s.user_id, s.csrf, s.created, s.last_seen, s.expires
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires > $2 AND NOT u.disabled`,
-		hash, now), &s.Hash, &s.UserID, &s.CSRF, &s.Created, &s.LastSeen, &s.Expires)
+			hash,
+			now,
+		),
+		&s.Hash,
+		&s.UserID,
+		&s.CSRF,
+		&s.Created,
+		&s.LastSeen,
+		&s.Expires,
+	)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, auth.ErrUnauthenticated
 	}
@@ -258,12 +315,22 @@ func (a *AuthRepo) DeleteExpiredSessions(ctx context.Context, now time.Time) err
 
 // AddFailure records a failed login.
 func (a *AuthRepo) AddFailure(ctx context.Context, email, remote string, at time.Time) error {
-	return a.exec(ctx, "record failed login", `INSERT INTO login_failures (email, remote, at) VALUES (lower($1), $2, $3)`,
-		email, remote, at)
+	return a.exec(
+		ctx,
+		"record failed login",
+		`INSERT INTO login_failures (email, remote, at) VALUES (lower($1), $2, $3)`,
+		email,
+		remote,
+		at,
+	)
 }
 
 // CountFailures counts the failures since a time by e-mail and by remote address.
-func (a *AuthRepo) CountFailures(ctx context.Context, email, remote string, since time.Time) (auth.FailureCounts, error) {
+func (a *AuthRepo) CountFailures(
+	ctx context.Context,
+	email, remote string,
+	since time.Time,
+) (auth.FailureCounts, error) {
 	var c auth.FailureCounts
 	var oldEmail, oldRemote *time.Time
 	err := a.pool.QueryRow(ctx, `SELECT
@@ -281,15 +348,21 @@ func (a *AuthRepo) CountFailures(ctx context.Context, email, remote string, sinc
 
 // ClearFailures forgets an address's failures and every failure older than before.
 func (a *AuthRepo) ClearFailures(ctx context.Context, email string, before time.Time) error {
-	return a.exec(ctx, "clear failed logins", `DELETE FROM login_failures WHERE email = lower($1) OR at <= $2`,
-		email, before)
+	return a.exec(
+		ctx,
+		"clear failed logins",
+		`DELETE FROM login_failures WHERE email = lower($1) OR at <= $2`,
+		email,
+		before,
+	)
 }
 
 // AppendAudit adds an audit entry and sets its id.
 func (a *AuthRepo) AppendAudit(ctx context.Context, e *auth.Entry) error {
 	err := a.pool.QueryRow(ctx, `INSERT INTO audit_log (at, actor, action, target, object_id, remote, outcome, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, e.At, e.Actor, string(e.Action), e.Target,
-		string(e.ObjectID), e.Remote, string(e.Outcome), e.Detail).Scan(&e.ID)
+		string(e.ObjectID), e.Remote, string(e.Outcome), e.Detail).
+		Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("postgres: audit: %w", err)
 	}
@@ -298,12 +371,24 @@ func (a *AuthRepo) AppendAudit(ctx context.Context, e *auth.Entry) error {
 
 // ListAudit returns entries newest first; one that names an object is
 // returned only when the object exists at or below the clearance.
-func (a *AuthRepo) ListAudit(ctx context.Context, clearance stix.TLP, q auth.AuditQuery) ([]auth.Entry, error) {
-	rows, err := a.pool.Query(ctx, `SELECT a.id, a.at, a.actor, a.action, a.target, a.object_id, a.remote, a.outcome, a.detail
+func (a *AuthRepo) ListAudit(
+	ctx context.Context,
+	clearance stix.TLP,
+	q auth.AuditQuery,
+) ([]auth.Entry, error) {
+	rows, err := a.pool.Query(
+		ctx,
+		`SELECT a.id, a.at, a.actor, a.action, a.target, a.object_id, a.remote, a.outcome, a.detail
 		FROM audit_log a
 		WHERE (a.object_id = '' OR EXISTS (SELECT 1 FROM objects o WHERE o.id = a.object_id AND o.eff_tlp <= $1))
 		  AND ($2 = '' OR a.actor = $2) AND ($3 = '' OR a.action = $3) AND ($4 = 0 OR a.id < $4)
-		ORDER BY a.id DESC LIMIT $5`, int(clearance), q.Actor, string(q.Action), q.Before, q.Limit)
+		ORDER BY a.id DESC LIMIT $5`,
+		int(clearance),
+		q.Actor,
+		string(q.Action),
+		q.Before,
+		q.Limit,
+	)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: read audit log: %w", err)
 	}
@@ -315,7 +400,13 @@ func (a *AuthRepo) ListAudit(ctx context.Context, clearance stix.TLP, q auth.Aud
 		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &action, &e.Target, &object, &e.Remote, &outcome, &e.Detail); err != nil {
 			return nil, fmt.Errorf("postgres: read audit log: %w", err)
 		}
-		e.At, e.Action, e.ObjectID, e.Outcome = e.At.UTC(), auth.Action(action), stix.ID(object), auth.Outcome(outcome)
+		e.At, e.Action, e.ObjectID, e.Outcome = e.At.UTC(), auth.Action(
+			action,
+		), stix.ID(
+			object,
+		), auth.Outcome(
+			outcome,
+		)
 		out = append(out, e)
 	}
 	return out, rows.Err()

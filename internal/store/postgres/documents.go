@@ -33,13 +33,22 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 	if err != nil {
 		return fmt.Errorf("postgres: document's report %s: %w", doc.ReportID, err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO documents (report_id, file_name, media_type, sha256, text, original, created, fts)
+	_, err = tx.Exec(
+		ctx,
+		`INSERT INTO documents (report_id, file_name, media_type, sha256, text, original, created, fts)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, setweight(to_tsvector('`+ftsConfig+`', $8), 'C'))
 		ON CONFLICT (report_id) DO UPDATE SET file_name = excluded.file_name, media_type = excluded.media_type,
 		sha256 = excluded.sha256, text = excluded.text, original = excluded.original,
 		created = excluded.created, fts = excluded.fts`,
-		string(doc.ReportID), doc.FileName, doc.MediaType, doc.SHA256, doc.Text, doc.Original,
-		doc.Created, indexText(doc.Text, maxIndexedDocument))
+		string(doc.ReportID),
+		doc.FileName,
+		doc.MediaType,
+		doc.SHA256,
+		doc.Text,
+		doc.Original,
+		doc.Created,
+		indexText(doc.Text, maxIndexedDocument),
+	)
 	if err != nil {
 		return fmt.Errorf("postgres: put document %s: %w", doc.ReportID, err)
 	}
@@ -61,8 +70,9 @@ func (d *DB) GetDocument(ctx context.Context, v store.Viewer, id stix.ID) (*stor
 	var reportID string
 	err := d.pool.QueryRow(ctx, `SELECT d.report_id, d.file_name, d.media_type, d.sha256, d.text, d.original, d.created
 		FROM documents d JOIN objects o ON o.id = d.report_id WHERE d.report_id = $1 AND o.eff_tlp <= $2`,
-		string(id), int(v.Clearance)).Scan(&reportID, &doc.FileName, &doc.MediaType, &doc.SHA256, &doc.Text,
-		&doc.Original, &doc.Created)
+		string(id), int(v.Clearance)).
+		Scan(&reportID, &doc.FileName, &doc.MediaType, &doc.SHA256, &doc.Text,
+			&doc.Original, &doc.Created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("document of %s: %w", id, store.ErrNotFound)
 	}

@@ -65,7 +65,12 @@ func (d *DB) Contents(ctx context.Context, v store.Viewer, id stix.ID) ([]*store
 // RelatedReports ranks other visible reports by the visible objects they
 // share with id's contents (or with id itself, for an object that is not a
 // container).
-func (d *DB) RelatedReports(ctx context.Context, v store.Viewer, id stix.ID, limit int) ([]store.Related, error) {
+func (d *DB) RelatedReports(
+	ctx context.Context,
+	v store.Viewer,
+	id stix.ID,
+	limit int,
+) ([]store.Related, error) {
 	if limit <= 0 {
 		limit = 10
 	}

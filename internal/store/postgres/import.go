@@ -98,7 +98,8 @@ func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, err
 	if found {
 		out = store.Updated
 		incoming := timeText(o.Version())
-		if incoming < have.at || (incoming == have.at && (incoming != "" || sha256.Sum256(o.Raw) == have.sum)) {
+		if incoming < have.at ||
+			(incoming == have.at && (incoming != "" || sha256.Sum256(o.Raw) == have.sum)) {
 			return store.Unchanged, nil
 		}
 	}

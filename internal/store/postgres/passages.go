@@ -110,7 +110,12 @@ func orQuery(terms []string) string {
 // divided by 1 + the log of the passage's length (normalization 1), as
 // bm25 favours short passages: without it the question set's text
 // questions lose a tenth of their recall.
-func (r *PassageRepo) SearchText(ctx context.Context, clearance int, terms []string, limit int) ([]index.Passage, error) {
+func (r *PassageRepo) SearchText(
+	ctx context.Context,
+	clearance int,
+	terms []string,
+	limit int,
+) ([]index.Passage, error) {
 	match := orQuery(terms)
 	if match == "" {
 		return nil, nil

@@ -89,7 +89,8 @@ func newPassageWriter(ctx context.Context, tx pgx.Tx) *passageWriter {
 	w := &passageWriter{tx: tx}
 	w.cut = index.NewCutter(func(id string) (index.Source, bool) {
 		var s index.Source
-		err := tx.QueryRow(ctx, `SELECT name, type, raw FROM objects WHERE id = $1`, id).Scan(&s.Name, &s.Type, &s.Raw)
+		err := tx.QueryRow(ctx, `SELECT name, type, raw FROM objects WHERE id = $1`, id).
+			Scan(&s.Name, &s.Type, &s.Raw)
 		return s, err == nil // a missing or unreadable object is named by its id
 	})
 	return w
@@ -97,7 +98,11 @@ func newPassageWriter(ctx context.Context, tx pgx.Tx) *passageWriter {
 
 // ftsExpr is the tsvector of a passage's head ($n) and body ($n+1).
 func ftsExpr(n int) string {
-	return fmt.Sprintf(`setweight(to_tsvector('english', $%d), 'A') || setweight(to_tsvector('english', $%d), 'D')`, n, n+1)
+	return fmt.Sprintf(
+		`setweight(to_tsvector('english', $%d), 'A') || setweight(to_tsvector('english', $%d), 'D')`,
+		n,
+		n+1,
+	)
 }
 
 // write replaces the passages of src, keeping unchanged ones, and
@@ -116,8 +121,17 @@ func (w *passageWriter) write(ctx context.Context, src index.Source) (int, error
 				p.Row.Text, p.Row.Head, p.Row.Body, p.ID)
 			continue
 		}
-		b.Queue(`INSERT INTO passages (object_seq, object_id, ord, text, fts) VALUES ($1, $2, $3, $4, `+ftsExpr(5)+`)`,
-			src.Seq, src.ID, p.Row.Ord, p.Row.Text, p.Row.Head, p.Row.Body)
+		b.Queue(
+			`INSERT INTO passages (object_seq, object_id, ord, text, fts) VALUES ($1, $2, $3, $4, `+ftsExpr(
+				5,
+			)+`)`,
+			src.Seq,
+			src.ID,
+			p.Row.Ord,
+			p.Row.Text,
+			p.Row.Head,
+			p.Row.Body,
+		)
 	}
 	if len(ch.Deletes) > 0 {
 		b.Queue(`DELETE FROM passages WHERE id = ANY($1)`, ch.Deletes)

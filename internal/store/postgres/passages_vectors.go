@@ -47,7 +47,8 @@ func (r *PassageRepo) ClaimJob(ctx context.Context, job index.Job) error {
 	var owner string
 	var until *time.Time
 	err = tx.QueryRow(ctx, `SELECT owner, lease_until FROM passage_jobs WHERE model = $1 FOR UPDATE SKIP LOCKED`,
-		job.Model).Scan(&owner, &until)
+		job.Model).
+		Scan(&owner, &until)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return index.ErrBusy
 	}
@@ -69,8 +70,16 @@ func (r *PassageRepo) ClaimJob(ctx context.Context, job index.Job) error {
 
 // ReleaseJob gives the lease up, recording how the run ended.
 func (r *PassageRepo) ReleaseJob(ctx context.Context, job index.Job, state, msg string) error {
-	_, err := r.pool.Exec(ctx, `UPDATE passage_jobs SET owner = '', lease_until = NULL, state = $1, error = $2, updated = $3
-		WHERE model = $4 AND owner = $5`, state, msg, stamp(job.Now), job.Model, job.Owner)
+	_, err := r.pool.Exec(
+		ctx,
+		`UPDATE passage_jobs SET owner = '', lease_until = NULL, state = $1, error = $2, updated = $3
+		WHERE model = $4 AND owner = $5`,
+		state,
+		msg,
+		stamp(job.Now),
+		job.Model,
+		job.Owner,
+	)
 	if err != nil {
 		return fmt.Errorf("postgres: release embedding job: %w", err)
 	}
@@ -87,7 +96,11 @@ func (r *PassageRepo) DropOtherModels(ctx context.Context, model string) error {
 
 // Unembedded returns a batch of passages at or below maxTLP without a
 // vector of model.
-func (r *PassageRepo) Unembedded(ctx context.Context, model string, maxTLP, limit int) ([]int64, []string, error) {
+func (r *PassageRepo) Unembedded(
+	ctx context.Context,
+	model string,
+	maxTLP, limit int,
+) ([]int64, []string, error) {
 	rows, err := r.pool.Query(ctx, `SELECT p.id, p.text FROM passages p
 		JOIN passage_sources s ON s.object_seq = p.object_seq
 		LEFT JOIN passage_vectors v ON v.passage_id = p.id AND v.model = $1

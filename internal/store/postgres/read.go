@@ -70,8 +70,12 @@ func (d *DB) GetMany(ctx context.Context, v store.Viewer, ids []stix.ID) ([]*sto
 	for i, id := range ids {
 		keys[i] = string(id)
 	}
-	objs, err := d.queryObjects(ctx, `SELECT `+cols+` FROM objects o WHERE o.id = ANY($1) AND o.eff_tlp <= $2`,
-		keys, int(v.Clearance))
+	objs, err := d.queryObjects(
+		ctx,
+		`SELECT `+cols+` FROM objects o WHERE o.id = ANY($1) AND o.eff_tlp <= $2`,
+		keys,
+		int(v.Clearance),
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -53,15 +53,39 @@ func (r *rows) add(o *stix.Object, replace bool) {
 	aliases := noNUL(strings.Join(o.Aliases, "\n"))
 	r.id, r.typ, r.spec = append(r.id, id), append(r.typ, o.Type), append(r.spec, o.SpecVersion)
 	r.created, r.modified = append(r.created, timeText(o.Created)), append(r.modified, timeText(o.Modified))
-	r.revoked, r.name, r.desc = append(r.revoked, o.Revoked), append(r.name, noNUL(o.Name)), append(r.desc, noNUL(o.Description))
+	r.revoked, r.name, r.desc = append(
+		r.revoked,
+		o.Revoked,
+	), append(
+		r.name,
+		noNUL(o.Name),
+	), append(
+		r.desc,
+		noNUL(o.Description),
+	)
 	r.aliases, r.confidence = append(r.aliases, aliases), append(r.confidence, confidence(o))
-	r.createdBy, r.published = append(r.createdBy, string(o.CreatedBy)), append(r.published, timeText(o.Published))
+	r.createdBy, r.published = append(
+		r.createdBy,
+		string(o.CreatedBy),
+	), append(
+		r.published,
+		timeText(o.Published),
+	)
 	r.raw = append(r.raw, o.Raw)
 	r.nameIdx = append(r.nameIdx, indexText(o.Name, maxIndexedName))
 	r.aliasesIdx = append(r.aliasesIdx, indexText(aliases, maxIndexedName))
 	r.bodyIdx = append(r.bodyIdx, indexText(o.Description, maxIndexedBody))
 	for _, ref := range o.Refs {
-		r.refSource, r.refProp, r.refTarget = append(r.refSource, id), append(r.refProp, ref.Prop), append(r.refTarget, string(ref.Target))
+		r.refSource, r.refProp, r.refTarget = append(
+			r.refSource,
+			id,
+		), append(
+			r.refProp,
+			ref.Prop,
+		), append(
+			r.refTarget,
+			string(ref.Target),
+		)
 	}
 	for _, l := range o.Labels {
 		r.labelObject, r.label = append(r.labelObject, id), append(r.label, noNUL(l))
@@ -117,8 +141,13 @@ func (r *rows) queue(b *pgx.Batch) {
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`, r.refSource, r.refProp, r.refTarget)
 	}
 	if len(r.label) > 0 {
-		write(b, "labels", `INSERT INTO labels (object_id, label) SELECT * FROM unnest($1::text[], $2::text[])`,
-			r.labelObject, r.label)
+		write(
+			b,
+			"labels",
+			`INSERT INTO labels (object_id, label) SELECT * FROM unnest($1::text[], $2::text[])`,
+			r.labelObject,
+			r.label,
+		)
 	}
 	if len(r.ext) > 0 {
 		write(b, "external ids", `INSERT INTO external_ids (object_id, external_id)

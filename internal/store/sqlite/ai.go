@@ -31,12 +31,28 @@ func (r *AIRepo) RecordAudit(ctx context.Context, e ai.Entry) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: audit ids: %w", err)
 	}
-	res, err := r.db.ExecContext(ctx, `INSERT INTO ai_audit (at, user_name, operation, object_ids, engine, model,
+	res, err := r.db.ExecContext(
+		ctx,
+		`INSERT INTO ai_audit (at, user_name, operation, object_ids, engine, model,
 		endpoint_host, location, tlp, bytes_sent, bytes_received, duration_ms, outcome, chunks,
 		content_sent, content_received) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		aiTime(e.At), e.User, string(e.Operation), string(ids), e.Engine, e.Model,
-		e.EndpointHost, string(e.Location), int(e.TLP), e.BytesSent, e.BytesReceived, e.Duration, e.Outcome,
-		e.Chunks, nullString(e.ContentSent), nullString(e.ContentReceived))
+		aiTime(e.At),
+		e.User,
+		string(e.Operation),
+		string(ids),
+		e.Engine,
+		e.Model,
+		e.EndpointHost,
+		string(e.Location),
+		int(e.TLP),
+		e.BytesSent,
+		e.BytesReceived,
+		e.Duration,
+		e.Outcome,
+		e.Chunks,
+		nullString(e.ContentSent),
+		nullString(e.ContentReceived),
+	)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: record audit: %w", err)
 	}

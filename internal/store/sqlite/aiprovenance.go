@@ -16,9 +16,22 @@ const aiProvCols = `id, object_id, field, mode, audit_id, model, previous_text, 
 
 // AddProvenance stores an application of AI text and returns its id.
 func (r *AIRepo) AddProvenance(ctx context.Context, p ai.Provenance) (int64, error) {
-	res, err := r.db.ExecContext(ctx, `INSERT INTO ai_provenance (object_id, field, mode, audit_id, model,
+	res, err := r.db.ExecContext(
+		ctx,
+		`INSERT INTO ai_provenance (object_id, field, mode, audit_id, model,
 		previous_text, new_text, applied_by, applied_at) VALUES (?,?,?,?,?,?,?,?,?)`,
-		string(p.ObjectID), p.Field, p.Mode, p.AuditID, p.Model, p.PreviousText, p.NewText, p.AppliedBy, aiTime(p.AppliedAt))
+		string(
+			p.ObjectID,
+		),
+		p.Field,
+		p.Mode,
+		p.AuditID,
+		p.Model,
+		p.PreviousText,
+		p.NewText,
+		p.AppliedBy,
+		aiTime(p.AppliedAt),
+	)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: record provenance: %w", err)
 	}
@@ -65,7 +78,13 @@ func (r *AIRepo) LatestProvenance(ctx context.Context, object stix.ID) (ai.Prove
 
 // MarkReviewed records who reviewed an application, and when.
 func (r *AIRepo) MarkReviewed(ctx context.Context, id int64, by string, at time.Time) error {
-	_, err := r.db.ExecContext(ctx, `UPDATE ai_provenance SET reviewed_by = ?, reviewed_at = ? WHERE id = ?`, by, aiTime(at), id)
+	_, err := r.db.ExecContext(
+		ctx,
+		`UPDATE ai_provenance SET reviewed_by = ?, reviewed_at = ? WHERE id = ?`,
+		by,
+		aiTime(at),
+		id,
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: mark reviewed: %w", err)
 	}
@@ -74,7 +93,13 @@ func (r *AIRepo) MarkReviewed(ctx context.Context, id int64, by string, at time.
 
 // MarkRestored records who restored an application's previous text, and when.
 func (r *AIRepo) MarkRestored(ctx context.Context, id int64, by string, at time.Time) error {
-	_, err := r.db.ExecContext(ctx, `UPDATE ai_provenance SET restored_by = ?, restored_at = ? WHERE id = ?`, by, aiTime(at), id)
+	_, err := r.db.ExecContext(
+		ctx,
+		`UPDATE ai_provenance SET restored_by = ?, restored_at = ? WHERE id = ?`,
+		by,
+		aiTime(at),
+		id,
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: mark restored: %w", err)
 	}

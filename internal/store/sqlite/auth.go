@@ -60,7 +60,9 @@ func scanUser(s scanner, extra ...any) (*auth.User, error) {
 	var u auth.User
 	var role, created, updated string
 	var clearance int
-	dest := append([]any{&u.ID, &u.Email, &u.PasswordHash, &role, &clearance, &u.Disabled, &created, &updated}, extra...)
+	dest := append(
+		[]any{&u.ID, &u.Email, &u.PasswordHash, &role, &clearance, &u.Disabled, &created, &updated},
+		extra...)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -73,9 +75,18 @@ func scanUser(s scanner, extra ...any) (*auth.User, error) {
 
 // CreateUser stores u and sets its id.
 func (a *AuthRepo) CreateUser(ctx context.Context, u *auth.User) error {
-	res, err := a.db.ExecContext(ctx, `INSERT INTO users (email, password_hash, role, clearance, disabled, created, updated)
+	res, err := a.db.ExecContext(
+		ctx,
+		`INSERT INTO users (email, password_hash, role, clearance, disabled, created, updated)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`,
-		u.Email, u.PasswordHash, string(u.Role), int(u.Clearance), u.Disabled, authTime(u.Created), authTime(u.Updated))
+		u.Email,
+		u.PasswordHash,
+		string(u.Role),
+		int(u.Clearance),
+		u.Disabled,
+		authTime(u.Created),
+		authTime(u.Updated),
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: create user: %w", err)
 	}
@@ -127,8 +138,17 @@ func (a *AuthRepo) ListUsers(ctx context.Context) ([]auth.User, error) {
 
 // UpdateUser writes a user's changeable fields.
 func (a *AuthRepo) UpdateUser(ctx context.Context, u *auth.User) error {
-	res, err := a.db.ExecContext(ctx, `UPDATE users SET password_hash = ?, role = ?, clearance = ?, disabled = ?, updated = ?
-		WHERE id = ?`, u.PasswordHash, string(u.Role), int(u.Clearance), u.Disabled, authTime(u.Updated), u.ID)
+	res, err := a.db.ExecContext(
+		ctx,
+		`UPDATE users SET password_hash = ?, role = ?, clearance = ?, disabled = ?, updated = ?
+		WHERE id = ?`,
+		u.PasswordHash,
+		string(u.Role),
+		int(u.Clearance),
+		u.Disabled,
+		authTime(u.Updated),
+		u.ID,
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: update user: %w", err)
 	}
@@ -141,7 +161,8 @@ func (a *AuthRepo) UpdateUser(ctx context.Context, u *auth.User) error {
 // CountAdmins returns the number of enabled administrators.
 func (a *AuthRepo) CountAdmins(ctx context.Context) (int, error) {
 	var n int
-	err := a.db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0`).Scan(&n)
+	err := a.db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0`).
+		Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: count admins: %w", err)
 	}
@@ -176,9 +197,18 @@ const tokenTouchEvery = time.Minute
 
 // TokenUser returns a token in force and its enabled user, or
 // auth.ErrUnauthenticated, and records the token's use.
-func (a *AuthRepo) TokenUser(ctx context.Context, hash string, now time.Time) (*auth.User, *auth.Token, error) {
-	row := a.db.QueryRowContext(ctx, `SELECT `+userCols+`, `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.hash = ? AND t.revoked = '' AND (t.expires = '' OR t.expires > ?) AND u.disabled = 0`, hash, authTime(now))
+func (a *AuthRepo) TokenUser(
+	ctx context.Context,
+	hash string,
+	now time.Time,
+) (*auth.User, *auth.Token, error) {
+	row := a.db.QueryRowContext(
+		ctx,
+		`SELECT `+userCols+`, `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.hash = ? AND t.revoked = '' AND (t.expires = '' OR t.expires > ?) AND u.disabled = 0`,
+		hash,
+		authTime(now),
+	)
 	var t auth.Token
 	var created, expires, revoked, used string
 	u, err := scanUser(row, &t.ID, &t.UserID, &t.Name, &t.Hint, &created, &expires, &revoked, &used)
@@ -202,7 +232,11 @@ func (a *AuthRepo) TokenUser(ctx context.Context, hash string, now time.Time) (*
 
 // ListTokens returns a user's tokens by id.
 func (a *AuthRepo) ListTokens(ctx context.Context, userID int64) ([]auth.Token, error) {
-	rows, err := a.db.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens t WHERE t.user_id = ? ORDER BY t.id`, userID)
+	rows, err := a.db.QueryContext(
+		ctx,
+		`SELECT `+tokenCols+` FROM api_tokens t WHERE t.user_id = ? ORDER BY t.id`,
+		userID,
+	)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list tokens: %w", err)
 	}
@@ -220,8 +254,14 @@ func (a *AuthRepo) ListTokens(ctx context.Context, userID int64) ([]auth.Token, 
 
 // RevokeToken marks a user's token revoked; revoking it again keeps the first time.
 func (a *AuthRepo) RevokeToken(ctx context.Context, userID, tokenID int64, now time.Time) error {
-	res, err := a.db.ExecContext(ctx, `UPDATE api_tokens SET revoked = CASE WHEN revoked = '' THEN ? ELSE revoked END
-		WHERE id = ? AND user_id = ?`, authTime(now), tokenID, userID)
+	res, err := a.db.ExecContext(
+		ctx,
+		`UPDATE api_tokens SET revoked = CASE WHEN revoked = '' THEN ? ELSE revoked END
+		WHERE id = ? AND user_id = ?`,
+		authTime(now),
+		tokenID,
+		userID,
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: revoke token: %w", err)
 	}
@@ -242,10 +282,18 @@ func (a *AuthRepo) CreateSession(ctx context.Context, s *auth.Session) error {
 }
 
 // SessionUser returns a live session and its enabled user, or auth.ErrUnauthenticated.
-func (a *AuthRepo) SessionUser(ctx context.Context, hash string, now time.Time) (*auth.Session, *auth.User, error) {
-	row := a.db.QueryRowContext(ctx, `SELECT `+userCols+`, s.hash, s.user_id, s.csrf, s.created, s.last_seen, s.expires
+func (a *AuthRepo) SessionUser(
+	ctx context.Context,
+	hash string,
+	now time.Time,
+) (*auth.Session, *auth.User, error) {
+	row := a.db.QueryRowContext(
+		ctx,
+		`SELECT `+userCols+`, s.hash, s.user_id, s.csrf, s.created, s.last_seen, s.expires
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires > ? AND u.disabled = 0`,
-		hash, authTime(now))
+		hash,
+		authTime(now),
+	)
 	var s auth.Session
 	var created, seen, expires string
 	u, err := scanUser(row, &s.Hash, &s.UserID, &s.CSRF, &created, &seen, &expires)
@@ -284,12 +332,22 @@ func (a *AuthRepo) DeleteExpiredSessions(ctx context.Context, now time.Time) err
 
 // AddFailure records a failed login.
 func (a *AuthRepo) AddFailure(ctx context.Context, email, remote string, at time.Time) error {
-	return a.exec(ctx, "record failed login", `INSERT INTO login_failures (email, remote, at) VALUES (?, ?, ?)`,
-		email, remote, authTime(at))
+	return a.exec(
+		ctx,
+		"record failed login",
+		`INSERT INTO login_failures (email, remote, at) VALUES (?, ?, ?)`,
+		email,
+		remote,
+		authTime(at),
+	)
 }
 
 // CountFailures counts the failures since a time by e-mail and by remote address.
-func (a *AuthRepo) CountFailures(ctx context.Context, email, remote string, since time.Time) (auth.FailureCounts, error) {
+func (a *AuthRepo) CountFailures(
+	ctx context.Context,
+	email, remote string,
+	since time.Time,
+) (auth.FailureCounts, error) {
 	var c auth.FailureCounts
 	var oldEmail, oldRemote string
 	err := a.db.QueryRowContext(ctx, `SELECT
@@ -316,9 +374,19 @@ func (a *AuthRepo) ClearFailures(ctx context.Context, email string, before time.
 
 // AppendAudit adds an audit entry and sets its id.
 func (a *AuthRepo) AppendAudit(ctx context.Context, e *auth.Entry) error {
-	res, err := a.db.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, target, object_id, remote, outcome, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, authTime(e.At), e.Actor, string(e.Action), e.Target, string(e.ObjectID),
-		e.Remote, string(e.Outcome), e.Detail)
+	res, err := a.db.ExecContext(
+		ctx,
+		`INSERT INTO audit_log (at, actor, action, target, object_id, remote, outcome, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		authTime(e.At),
+		e.Actor,
+		string(e.Action),
+		e.Target,
+		string(e.ObjectID),
+		e.Remote,
+		string(e.Outcome),
+		e.Detail,
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: audit: %w", err)
 	}
@@ -328,13 +396,27 @@ func (a *AuthRepo) AppendAudit(ctx context.Context, e *auth.Entry) error {
 
 // ListAudit returns entries newest first; one that names an object is
 // returned only when the object exists at or below the clearance.
-func (a *AuthRepo) ListAudit(ctx context.Context, clearance stix.TLP, q auth.AuditQuery) ([]auth.Entry, error) {
-	rows, err := a.db.QueryContext(ctx, `SELECT a.id, a.at, a.actor, a.action, a.target, a.object_id, a.remote, a.outcome, a.detail
+func (a *AuthRepo) ListAudit(
+	ctx context.Context,
+	clearance stix.TLP,
+	q auth.AuditQuery,
+) ([]auth.Entry, error) {
+	rows, err := a.db.QueryContext(
+		ctx,
+		`SELECT a.id, a.at, a.actor, a.action, a.target, a.object_id, a.remote, a.outcome, a.detail
 		FROM audit_log a
 		WHERE (a.object_id = '' OR EXISTS (SELECT 1 FROM objects o WHERE o.id = a.object_id AND o.eff_tlp <= ?))
 		  AND (? = '' OR a.actor = ?) AND (? = '' OR a.action = ?) AND (? = 0 OR a.id < ?)
 		ORDER BY a.id DESC LIMIT ?`,
-		int(clearance), q.Actor, q.Actor, string(q.Action), string(q.Action), q.Before, q.Before, q.Limit)
+		int(clearance),
+		q.Actor,
+		q.Actor,
+		string(q.Action),
+		string(q.Action),
+		q.Before,
+		q.Before,
+		q.Limit,
+	)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: read audit log: %w", err)
 	}

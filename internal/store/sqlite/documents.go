@@ -24,11 +24,20 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 		return fmt.Errorf("sqlite: put document: %w", err)
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `INSERT INTO documents (report_id, file_name, media_type, sha256, text, original, created)
+	_, err = tx.ExecContext(
+		ctx,
+		`INSERT INTO documents (report_id, file_name, media_type, sha256, text, original, created)
 		VALUES (?,?,?,?,?,?,?) ON CONFLICT (report_id) DO UPDATE SET file_name = excluded.file_name,
 		media_type = excluded.media_type, sha256 = excluded.sha256, text = excluded.text,
 		original = excluded.original, created = excluded.created`,
-		doc.ReportID, doc.FileName, doc.MediaType, doc.SHA256, doc.Text, doc.Original, timeText(doc.Created))
+		doc.ReportID,
+		doc.FileName,
+		doc.MediaType,
+		doc.SHA256,
+		doc.Text,
+		doc.Original,
+		timeText(doc.Created),
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: put document %s: %w", doc.ReportID, err)
 	}
@@ -55,7 +64,8 @@ func (d *DB) GetDocument(ctx context.Context, v store.Viewer, id stix.ID) (*stor
 	var created string
 	err := d.db.QueryRowContext(ctx, `SELECT d.report_id, d.file_name, d.media_type, d.sha256, d.text, d.original, d.created
 		FROM documents d JOIN objects o ON o.id = d.report_id WHERE d.report_id = ? AND o.eff_tlp <= ?`,
-		id, int(v.Clearance)).Scan(&doc.ReportID, &doc.FileName, &doc.MediaType, &doc.SHA256, &doc.Text, &doc.Original, &created)
+		id, int(v.Clearance)).
+		Scan(&doc.ReportID, &doc.FileName, &doc.MediaType, &doc.SHA256, &doc.Text, &doc.Original, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("document of %s: %w", id, store.ErrNotFound)
 	}

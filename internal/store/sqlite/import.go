@@ -58,8 +58,12 @@ func (d *DB) begin(ctx context.Context) (store.Importer, error) {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
 	im := &importer{tx: tx, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{},
-		objects: newBatch("INSERT OR FAIL", `objects (id, type, spec_version, created, modified, revoked, name,
-			description, aliases, confidence, created_by, published, tlp, eff_tlp, raw)`, 15),
+		objects: newBatch(
+			"INSERT OR FAIL",
+			`objects (id, type, spec_version, created, modified, revoked, name,
+			description, aliases, confidence, created_by, published, tlp, eff_tlp, raw)`,
+			15,
+		),
 		refs:     newBatch("INSERT OR FAIL", `refs (source_id, prop, target_id)`, 3),
 		labels:   newBatch("INSERT OR FAIL", `labels (object_id, label)`, 2),
 		extIDs:   newBatch("INSERT OR FAIL", `external_ids (object_id, external_id)`, 2),
@@ -109,7 +113,18 @@ func (im *importer) begin(ctx context.Context) error {
 
 func (im *importer) batches() []*batch {
 	// objects first: Commit checks the sequence numbers they were given.
-	return []*batch{im.objects, im.refs, im.labels, im.extIDs, im.fts, im.markings, im.touched, im.recheck, im.raised, im.changed}
+	return []*batch{
+		im.objects,
+		im.refs,
+		im.labels,
+		im.extIDs,
+		im.fts,
+		im.markings,
+		im.touched,
+		im.recheck,
+		im.raised,
+		im.changed,
+	}
 }
 
 var importSQL = map[string]string{

@@ -98,15 +98,26 @@ func marks(n int) string {
 }
 
 // SearchText ranks by bm25 with the head column weighted 4 to the body's 1.
-func (r *PassageRepo) SearchText(ctx context.Context, clearance int, terms []string, limit int) ([]index.Passage, error) {
+func (r *PassageRepo) SearchText(
+	ctx context.Context,
+	clearance int,
+	terms []string,
+	limit int,
+) ([]index.Passage, error) {
 	match := orExpr(terms)
 	if match == "" {
 		return nil, nil
 	}
-	rows, err := r.db.QueryContext(ctx, `SELECT p.id, p.object_id, p.ord, p.text, bm25(passages_fts, 4.0, 1.0) AS r
+	rows, err := r.db.QueryContext(
+		ctx,
+		`SELECT p.id, p.object_id, p.ord, p.text, bm25(passages_fts, 4.0, 1.0) AS r
 		FROM passages_fts f JOIN passages p ON p.id = f.rowid JOIN passage_sources s ON s.object_seq = p.object_seq
 		WHERE passages_fts MATCH ? AND s.tlp <= ?
-		ORDER BY r LIMIT ?`, match, clearance, limit)
+		ORDER BY r LIMIT ?`,
+		match,
+		clearance,
+		limit,
+	)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: passage text search: %w", err)
 	}

@@ -38,9 +38,17 @@ func (r *PassageRepo) ClaimJob(ctx context.Context, job index.Job) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO passage_jobs (model) VALUES (?) ON CONFLICT (model) DO NOTHING`, job.Model); err != nil {
 		return fmt.Errorf("sqlite: claim embedding job: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE passage_jobs SET owner = ?, lease_until = ?, state = 'running', error = '', updated = ?
+	res, err := tx.ExecContext(
+		ctx,
+		`UPDATE passage_jobs SET owner = ?, lease_until = ?, state = 'running', error = '', updated = ?
 		WHERE model = ? AND (owner = '' OR owner = ? OR lease_until < ?)`,
-		job.Owner, stamp(job.Now.Add(job.Lease)), stamp(job.Now), job.Model, job.Owner, stamp(job.Now))
+		job.Owner,
+		stamp(job.Now.Add(job.Lease)),
+		stamp(job.Now),
+		job.Model,
+		job.Owner,
+		stamp(job.Now),
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: claim embedding job: %w", err)
 	}
@@ -52,8 +60,16 @@ func (r *PassageRepo) ClaimJob(ctx context.Context, job index.Job) error {
 
 // ReleaseJob gives the lease up, recording how the run ended.
 func (r *PassageRepo) ReleaseJob(ctx context.Context, job index.Job, state, msg string) error {
-	_, err := r.db.ExecContext(ctx, `UPDATE passage_jobs SET owner = '', lease_until = '', state = ?, error = ?, updated = ?
-		WHERE model = ? AND owner = ?`, state, msg, stamp(job.Now), job.Model, job.Owner)
+	_, err := r.db.ExecContext(
+		ctx,
+		`UPDATE passage_jobs SET owner = '', lease_until = '', state = ?, error = ?, updated = ?
+		WHERE model = ? AND owner = ?`,
+		state,
+		msg,
+		stamp(job.Now),
+		job.Model,
+		job.Owner,
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: release embedding job: %w", err)
 	}
@@ -70,7 +86,11 @@ func (r *PassageRepo) DropOtherModels(ctx context.Context, model string) error {
 
 // Unembedded returns a batch of passages at or below maxTLP without a
 // vector of model.
-func (r *PassageRepo) Unembedded(ctx context.Context, model string, maxTLP, limit int) ([]int64, []string, error) {
+func (r *PassageRepo) Unembedded(
+	ctx context.Context,
+	model string,
+	maxTLP, limit int,
+) ([]int64, []string, error) {
 	rows, err := r.db.QueryContext(ctx, `SELECT p.id, p.text FROM passages p
 		JOIN passage_sources s ON s.object_seq = p.object_seq
 		LEFT JOIN passage_vectors v ON v.passage_id = p.id AND v.model = ?
@@ -101,8 +121,16 @@ func (r *PassageRepo) StoreVectors(ctx context.Context, job index.Job, ids []int
 		return fmt.Errorf("sqlite: store vectors: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE passage_jobs SET lease_until = ?, embedded = embedded + ?, updated = ?
-		WHERE model = ? AND owner = ?`, stamp(job.Now.Add(job.Lease)), len(ids), stamp(job.Now), job.Model, job.Owner)
+	res, err := tx.ExecContext(
+		ctx,
+		`UPDATE passage_jobs SET lease_until = ?, embedded = embedded + ?, updated = ?
+		WHERE model = ? AND owner = ?`,
+		stamp(job.Now.Add(job.Lease)),
+		len(ids),
+		stamp(job.Now),
+		job.Model,
+		job.Owner,
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: renew embedding lease: %w", err)
 	}
@@ -112,7 +140,10 @@ func (r *PassageRepo) StoreVectors(ctx context.Context, job index.Job, ids []int
 	if _, err := tx.ExecContext(ctx, `DELETE FROM passage_vectors WHERE model = ? AND dims <> ?`, job.Model, len(vecs[0])); err != nil {
 		return fmt.Errorf("sqlite: drop vectors of another dimension: %w", err)
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO passage_vectors (passage_id, model, dims, vec) VALUES (?, ?, ?, ?)`)
+	ins, err := tx.PrepareContext(
+		ctx,
+		`INSERT OR REPLACE INTO passage_vectors (passage_id, model, dims, vec) VALUES (?, ?, ?, ?)`,
+	)
 	if err != nil {
 		return fmt.Errorf("sqlite: store vectors: %w", err)
 	}

@@ -120,9 +120,14 @@ const endProps = `('source_ref', 'target_ref', 'sighting_of_ref', 'where_sighted
 // Relationships returns the relationships and sightings with id at one end
 // and every end visible.
 func (d *DB) Relationships(ctx context.Context, v store.Viewer, id stix.ID) ([]store.Relationship, error) {
-	rels, err := d.queryObjects(ctx, `SELECT DISTINCT `+cols+` FROM refs r JOIN objects o ON o.id = r.source_id
+	rels, err := d.queryObjects(
+		ctx,
+		`SELECT DISTINCT `+cols+` FROM refs r JOIN objects o ON o.id = r.source_id
 		WHERE r.target_id = ? AND r.prop IN `+endProps+` AND o.type IN ('relationship', 'sighting')
-		AND o.eff_tlp <= ? ORDER BY o.seq`, id, int(v.Clearance))
+		AND o.eff_tlp <= ? ORDER BY o.seq`,
+		id,
+		int(v.Clearance),
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +171,12 @@ func (d *DB) Contents(ctx context.Context, v store.Viewer, id stix.ID) ([]*store
 
 // RelatedReports ranks other visible reports by the objects they share with
 // id's contents (or with id itself, for an object that is not a container).
-func (d *DB) RelatedReports(ctx context.Context, v store.Viewer, id stix.ID, limit int) ([]store.Related, error) {
+func (d *DB) RelatedReports(
+	ctx context.Context,
+	v store.Viewer,
+	id stix.ID,
+	limit int,
+) ([]store.Related, error) {
 	if limit <= 0 {
 		limit = 10
 	}

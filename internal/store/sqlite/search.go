@@ -53,7 +53,10 @@ func filters(v store.Viewer, q store.Query) ([]string, []any) {
 		add(`EXISTS (SELECT 1 FROM labels l WHERE l.object_id = o.id AND l.label = ?)`, q.Label)
 	}
 	if q.Marking != "" {
-		add(`EXISTS (SELECT 1 FROM refs m WHERE m.source_id = o.id AND m.prop = 'object_marking_refs' AND m.target_id = ?)`, string(q.Marking))
+		add(
+			`EXISTS (SELECT 1 FROM refs m WHERE m.source_id = o.id AND m.prop = 'object_marking_refs' AND m.target_id = ?)`,
+			string(q.Marking),
+		)
 	}
 	if q.TLP != nil {
 		add(`o.tlp = ?`, int(*q.TLP))
@@ -62,7 +65,10 @@ func filters(v store.Viewer, q store.Query) ([]string, []any) {
 		add(`o.created_by = ?`, string(q.CreatedBy))
 	}
 	if q.ExternalID != "" {
-		add(`EXISTS (SELECT 1 FROM external_ids e WHERE e.object_id = o.id AND e.external_id = ?)`, q.ExternalID)
+		add(
+			`EXISTS (SELECT 1 FROM external_ids e WHERE e.object_id = o.id AND e.external_id = ?)`,
+			q.ExternalID,
+		)
 	}
 	for _, r := range []struct {
 		col, op string
@@ -104,7 +110,12 @@ func (d *DB) ranked(ctx context.Context, v store.Viewer, q store.Query, match st
 			bm25(objects_fts, 10.0, 5.0, 1.0) AS rank FROM objects_fts WHERE ` + inner + `)` + after +
 			` ORDER BY rank, seq DESC LIMIT ` + strconv.Itoa(k) + `) f CROSS JOIN objects o ON o.seq = f.seq
 			WHERE ` + strings.Join(where, " AND ") + ` ORDER BY f.rank, f.seq DESC LIMIT ?`
-		page, rows, err := d.page(ctx, query, limit, append(append(append([]any{}, innerArgs...), args...), limit+1))
+		page, rows, err := d.page(
+			ctx,
+			query,
+			limit,
+			append(append(append([]any{}, innerArgs...), args...), limit+1),
+		)
 		if err != nil || rows > limit {
 			return page, err
 		}

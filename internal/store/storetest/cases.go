@@ -72,7 +72,12 @@ func testVersioning(t *testing.T, s store.Store) {
 		{"2016-08-08T15:50:10.983Z", "First", func(s ingest.Summary) bool { return s.Created == 1 }, "First"},
 		{"2017-01-01T00:00:00Z", "Newer", func(s ingest.Summary) bool { return s.Updated == 1 }, "Newer"},
 		{"2016-12-01T00:00:00Z", "Older", func(s ingest.Summary) bool { return s.Unchanged == 1 }, "Newer"},
-		{"2017-01-01T00:00:00Z", "Same time", func(s ingest.Summary) bool { return s.Unchanged == 1 }, "Newer"},
+		{
+			"2017-01-01T00:00:00Z",
+			"Same time",
+			func(s ingest.Summary) bool { return s.Unchanged == 1 },
+			"Newer",
+		},
 	}
 	for _, st := range steps {
 		sum := ImportJSON(t, s, fmt.Sprintf(identityV, st.modified, st.name))
@@ -140,9 +145,21 @@ func testFilters(t *testing.T, s store.Store) {
 		q    store.Query
 		ok   func(*store.Stored) bool
 	}{
-		{"type", store.Query{Types: []string{"malware"}}, func(o *store.Stored) bool { return o.Type == "malware" }},
-		{"author", store.Query{CreatedBy: mitreIdentity}, func(o *store.Stored) bool { return o.CreatedBy == mitreIdentity }},
-		{"external id", store.Query{ExternalID: "T0817"}, func(o *store.Stored) bool { return o.Name == "Drive-by Compromise" }},
+		{
+			"type",
+			store.Query{Types: []string{"malware"}},
+			func(o *store.Stored) bool { return o.Type == "malware" },
+		},
+		{
+			"author",
+			store.Query{CreatedBy: mitreIdentity},
+			func(o *store.Stored) bool { return o.CreatedBy == mitreIdentity },
+		},
+		{
+			"external id",
+			store.Query{ExternalID: "T0817"},
+			func(o *store.Stored) bool { return o.Name == "Drive-by Compromise" },
+		},
 		{"marking", store.Query{Marking: "marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168"},
 			func(o *store.Stored) bool { return len(o.Markings) > 0 }},
 	}
@@ -192,7 +209,10 @@ func testPagination(t *testing.T, s store.Store) {
 			t.Errorf("no relationships listed")
 		}
 	}
-	if _, err := s.Search(ctx, store.LocalAdmin, store.Query{Cursor: "not-a-cursor!"}); !errors.Is(err, store.ErrBadQuery) {
+	if _, err := s.Search(ctx, store.LocalAdmin, store.Query{Cursor: "not-a-cursor!"}); !errors.Is(
+		err,
+		store.ErrBadQuery,
+	) {
 		t.Errorf("a forged cursor gave %v, want ErrBadQuery", err)
 	}
 }

@@ -66,7 +66,8 @@ func testClearance(t *testing.T, s store.Store) {
 		}
 		mustGet(t, s, store.LocalAdmin, id)
 	}
-	if objs, _ := s.GetMany(ctx, greenViewer, []stix.ID{redSet, greenMal}); len(objs) != 1 || objs[0].ID != greenMal {
+	if objs, _ := s.GetMany(ctx, greenViewer, []stix.ID{redSet, greenMal}); len(objs) != 1 ||
+		objs[0].ID != greenMal {
 		t.Errorf("GetMany leaked: %v", objs)
 	}
 	for _, q := range []string{"Crimson", "secret", "Mixed"} {
@@ -82,7 +83,8 @@ func testClearance(t *testing.T, s store.Store) {
 	if rels, _ := s.Relationships(ctx, greenViewer, greenMal); len(rels) != 0 {
 		t.Errorf("relationship to a hidden object listed: %v", rels[0].ID)
 	}
-	if rels, _ := s.Relationships(ctx, store.LocalAdmin, greenMal); len(rels) != 1 || rels[0].Source.ID != redSet {
+	if rels, _ := s.Relationships(ctx, store.LocalAdmin, greenMal); len(rels) != 1 ||
+		rels[0].Source.ID != redSet {
 		t.Errorf("admin should see the relationship with both ends, got %v", rels)
 	}
 	if cs, _ := s.Containers(ctx, greenViewer, greenMal); len(cs) != 1 || cs[0].ID != greenReport {
@@ -94,27 +96,37 @@ func testClearance(t *testing.T, s store.Store) {
 	if rel, _ := s.RelatedReports(ctx, greenViewer, greenReport, 10); len(rel) != 0 {
 		t.Errorf("related reports leaked the mixed report: %v", rel)
 	}
-	if rel, _ := s.RelatedReports(ctx, store.LocalAdmin, greenReport, 10); len(rel) != 1 || rel[0].Shared != 1 {
+	if rel, _ := s.RelatedReports(ctx, store.LocalAdmin, greenReport, 10); len(rel) != 1 ||
+		rel[0].Shared != 1 {
 		t.Errorf("admin related reports: %v", rel)
 	}
 }
 
 func testContainerTLP(t *testing.T, s store.Store) {
 	LoadClearanceFixture(t, s)
-	if got := mustGet(t, s, store.LocalAdmin, mixedReport); got.TLP != stix.TLPGreen || got.EffectiveTLP != stix.TLPRed {
+	if got := mustGet(t, s, store.LocalAdmin, mixedReport); got.TLP != stix.TLPGreen ||
+		got.EffectiveTLP != stix.TLPRed {
 		t.Errorf("mixed report: own %v effective %v, want GREEN and RED", got.TLP, got.EffectiveTLP)
 	}
 	if got := mustGet(t, s, store.LocalAdmin, greenReport); got.EffectiveTLP != stix.TLPGreen {
 		t.Errorf("green report: effective %v", got.EffectiveTLP)
 	}
 	// A container imported before its contents takes their level when they arrive.
-	ImportJSON(t, s, `{"type":"grouping","spec_version":"2.1","id":"grouping--77777777-7777-4777-8777-777777777777",
+	ImportJSON(
+		t,
+		s,
+		`{"type":"grouping","spec_version":"2.1","id":"grouping--77777777-7777-4777-8777-777777777777",
 	 "created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","context":"suspicious-activity",
-	 "object_refs":["indicator--88888888-8888-4888-8888-888888888888"]}`)
-	ImportJSON(t, s, `{"type":"indicator","spec_version":"2.1","id":"indicator--88888888-8888-4888-8888-888888888888",
+	 "object_refs":["indicator--88888888-8888-4888-8888-888888888888"]}`,
+	)
+	ImportJSON(
+		t,
+		s,
+		`{"type":"indicator","spec_version":"2.1","id":"indicator--88888888-8888-4888-8888-888888888888",
 	 "created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","pattern":"[ipv4-addr:value = '198.51.100.7']",
 	 "pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z",
-	 "object_marking_refs":["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]}`)
+	 "object_marking_refs":["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]}`,
+	)
 	if got := mustGet(t, s, store.LocalAdmin, "grouping--77777777-7777-4777-8777-777777777777"); got.EffectiveTLP != stix.TLPAmber {
 		t.Errorf("grouping whose content arrived later: effective %v, want TLP:AMBER", got.EffectiveTLP)
 	}

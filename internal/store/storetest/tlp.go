@@ -34,8 +34,12 @@ func testTLPFilter(t *testing.T, s store.Store) {
 	}{
 		{"TLP:AMBER finds the object marked with the TLP 1.0 definition", store.LocalAdmin, stix.TLPAmber,
 			[]stix.ID{tlp1AmberIndicator}},
-		{"TLP:RED finds TLP 1.0 and 2.0 objects, granular markings counted, but not a green report of red contents",
-			store.LocalAdmin, stix.TLPRed, []stix.ID{tlp1RedActor, tlp1RedRel, granularIndicator, redSet}},
+		{
+			"TLP:RED finds TLP 1.0 and 2.0 objects, granular markings counted, but not a green report of red contents",
+			store.LocalAdmin,
+			stix.TLPRed,
+			[]stix.ID{tlp1RedActor, tlp1RedRel, granularIndicator, redSet},
+		},
 		{"TLP:GREEN finds the objects marked green, the report of red contents included", store.LocalAdmin,
 			stix.TLPGreen, []stix.ID{greenMal, greenReport, mixedReport}},
 		{"a green viewer finds nothing red", greenViewer, stix.TLPRed, nil},

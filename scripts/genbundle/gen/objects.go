@@ -92,13 +92,25 @@ func (g *generator) indicator(j *jsonObj, created time.Time) string {
 	var name, pattern string
 	switch g.rng.IntN(4) {
 	case 0:
-		ip := fmt.Sprintf("%d.%d.%d.%d", 1+g.rng.IntN(223), g.rng.IntN(256), g.rng.IntN(256), 1+g.rng.IntN(254))
+		ip := fmt.Sprintf(
+			"%d.%d.%d.%d",
+			1+g.rng.IntN(223),
+			g.rng.IntN(256),
+			g.rng.IntN(256),
+			1+g.rng.IntN(254),
+		)
 		name, pattern = "Malicious IP "+ip, "[ipv4-addr:value = '"+ip+"']"
 	case 1:
 		d := g.word() + "-" + g.word() + "." + []string{"com", "net", "org", "info", "xyz"}[g.rng.IntN(5)]
 		name, pattern = "C2 domain "+d, "[domain-name:value = '"+d+"']"
 	case 2:
-		h := fmt.Sprintf("%016x%016x%016x%016x", g.rng.Uint64(), g.rng.Uint64(), g.rng.Uint64(), g.rng.Uint64())
+		h := fmt.Sprintf(
+			"%016x%016x%016x%016x",
+			g.rng.Uint64(),
+			g.rng.Uint64(),
+			g.rng.Uint64(),
+			g.rng.Uint64(),
+		)
 		name, pattern = "Payload hash "+h[:12], "[file:hashes.'SHA-256' = '"+h+"']"
 	default:
 		u := "https://" + g.word() + ".example/" + g.word() + "/" + g.word() + ".php"
@@ -121,7 +133,10 @@ func (g *generator) malware(j *jsonObj) string {
 	j.str("name", name)
 	j.str("description", g.prose(2+g.rng.IntN(6), "attack-pattern"))
 	j.raw("is_family", "true")
-	j.strs("malware_types", []string{[]string{"trojan", "ransomware", "backdoor", "dropper", "worm", "spyware"}[g.rng.IntN(6)]})
+	j.strs(
+		"malware_types",
+		[]string{[]string{"trojan", "ransomware", "backdoor", "dropper", "worm", "spyware"}[g.rng.IntN(6)]},
+	)
 	if n := g.rng.IntN(3); n > 0 {
 		aliases := make([]string, n)
 		for i := range aliases {
@@ -146,7 +161,9 @@ func (g *generator) attackPattern(j *jsonObj) string {
 }
 
 func (g *generator) actor(j *jsonObj, typ string) string {
-	name := colours[g.rng.IntN(len(colours))] + " " + animals[g.rng.IntN(len(animals))] + " " + strconv.Itoa(g.n)
+	name := colours[g.rng.IntN(len(colours))] + " " + animals[g.rng.IntN(len(animals))] + " " + strconv.Itoa(
+		g.n,
+	)
 	j.str("name", name)
 	j.str("description", g.prose(3+g.rng.IntN(6), "malware"))
 	j.strs("aliases", []string{"APT" + strconv.Itoa(g.n), g.properName(2)})

@@ -26,7 +26,12 @@ const MaxTerms = 24
 // level recorded at the last Sync (reading it from the objects table
 // would cost a read of each object's whole row): callers read the
 // objects again as their viewer, which drops any that changed level since.
-func (ix *Index) SearchText(ctx context.Context, clearance int, terms []string, limit int) ([]Passage, error) {
+func (ix *Index) SearchText(
+	ctx context.Context,
+	clearance int,
+	terms []string,
+	limit int,
+) ([]Passage, error) {
 	if len(QuoteTerms(terms)) == 0 {
 		return nil, nil
 	}

@@ -53,7 +53,16 @@ func (ix *Index) loadVectors(ctx context.Context, model string, gen int64) (*vec
 		if x.Revoked {
 			level = -1
 		}
-		vs.ids, vs.objects, vs.levels = append(vs.ids, x.PassageID), append(vs.objects, x.ObjectID), append(vs.levels, int8(level))
+		vs.ids, vs.objects, vs.levels = append(
+			vs.ids,
+			x.PassageID,
+		), append(
+			vs.objects,
+			x.ObjectID,
+		), append(
+			vs.levels,
+			int8(level),
+		)
 		vs.data = append(vs.data, decode(x.Data)...)
 	})
 	if err != nil {
@@ -65,7 +74,13 @@ func (ix *Index) loadVectors(ctx context.Context, model string, gen int64) (*vec
 // SearchVector returns up to limit passages of objects at or below
 // clearance, most similar (cosine) to q first, among those embedded with
 // model. Only Passage.ID, ObjectID and Score are set.
-func (ix *Index) SearchVector(ctx context.Context, model string, clearance int, q []float32, limit int) ([]Passage, error) {
+func (ix *Index) SearchVector(
+	ctx context.Context,
+	model string,
+	clearance int,
+	q []float32,
+	limit int,
+) ([]Passage, error) {
 	vs, err := ix.vectorsOf(ctx, model)
 	if err != nil {
 		return nil, err

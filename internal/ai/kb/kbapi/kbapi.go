@@ -120,15 +120,32 @@ func problemOf(err error) *Problem {
 	switch {
 	case errors.As(err, &refused):
 		return &Problem{Status: http.StatusForbidden, Code: "tlp_refused", OfflineAvailable: true,
-			Message: fmt.Sprintf("The facts retrieved include %s content and the %s provider %s may receive at most %s. Nothing was sent; ask again with engine offline, or with limit provider.",
-				refused.Content, refused.Location, refused.Provider, refused.Limit)}
+			Message: fmt.Sprintf(
+				"The facts retrieved include %s content and the %s provider %s may receive at most %s. Nothing was sent; ask again with engine offline, or with limit provider.",
+				refused.Content,
+				refused.Location,
+				refused.Provider,
+				refused.Limit,
+			)}
 	case errors.Is(err, ai.ErrInput):
-		return &Problem{Status: http.StatusBadRequest, Code: "bad_request", Message: "a question of 1 to 4000 bytes is required"}
+		return &Problem{
+			Status:  http.StatusBadRequest,
+			Code:    "bad_request",
+			Message: "a question of 1 to 4000 bytes is required",
+		}
 	case errors.Is(err, ai.ErrDisabled):
-		return &Problem{Status: http.StatusServiceUnavailable, Code: "ai_disabled", Message: "Ask AI is turned off on this server."}
+		return &Problem{
+			Status:  http.StatusServiceUnavailable,
+			Code:    "ai_disabled",
+			Message: "Ask AI is turned off on this server.",
+		}
 	case errors.As(err, &le) && le.Kind != llm.KindCanceled:
-		return &Problem{Status: http.StatusBadGateway, Code: "ai_" + strings.ReplaceAll(le.Kind.String(), " ", "_"),
-			OfflineAvailable: true, Message: "The AI provider failed to answer; engine offline still answers with the retrieved facts."}
+		return &Problem{
+			Status:           http.StatusBadGateway,
+			Code:             "ai_" + strings.ReplaceAll(le.Kind.String(), " ", "_"),
+			OfflineAvailable: true,
+			Message:          "The AI provider failed to answer; engine offline still answers with the retrieved facts.",
+		}
 	}
 	return nil
 }

@@ -15,7 +15,9 @@ func (s *Server) errorBody(k FaultKind) (int, any) {
 	case Ollama:
 		return status, map[string]string{"error": ollamaText[k]}
 	case Azure:
-		return status, map[string]any{"error": map[string]string{"code": fmt.Sprint(status), "message": azureText[k]}}
+		return status, map[string]any{
+			"error": map[string]string{"code": fmt.Sprint(status), "message": azureText[k]},
+		}
 	default:
 		return status, openaiError(k)
 	}
@@ -43,7 +45,9 @@ func openaiError(k FaultKind) any {
 		QuotaExhausted: {"You exceeded your current quota, please check your plan and billing details.", "insufficient_quota", "insufficient_quota"},
 		ServerError:    {"The server had an error while processing your request. Sorry about that!", "server_error", ""},
 	}[k]
-	return map[string]any{"error": map[string]any{"message": e[0], "type": e[1], "param": nil, "code": nullable(e[2])}}
+	return map[string]any{
+		"error": map[string]any{"message": e[0], "type": e[1], "param": nil, "code": nullable(e[2])},
+	}
 }
 
 // mistralError is Mistral's flat error object; its 401 comes from the API
@@ -62,7 +66,13 @@ func mistralError(k FaultKind) any {
 }
 
 func flat(msg, typ, code string) map[string]any {
-	return map[string]any{"object": "error", "message": msg, "type": typ, "param": nil, "code": nullable(code)}
+	return map[string]any{
+		"object":  "error",
+		"message": msg,
+		"type":    typ,
+		"param":   nil,
+		"code":    nullable(code),
+	}
 }
 
 func nullable(s string) any {
@@ -81,10 +91,24 @@ func (s *Server) modelMissing(w http.ResponseWriter, model string, openaiShape b
 		writeJSON(w, 404, map[string]any{"error": map[string]string{"code": "DeploymentNotFound",
 			"message": "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again."}})
 	case s.opts.Dialect == Ollama && openaiShape:
-		writeJSON(w, 404, map[string]any{"error": map[string]any{"message": fmt.Sprintf("model %q not found, try pulling it first", model),
-			"type": "api_error", "param": nil, "code": nil}})
+		writeJSON(
+			w,
+			404,
+			map[string]any{
+				"error": map[string]any{
+					"message": fmt.Sprintf("model %q not found, try pulling it first", model),
+					"type":    "api_error",
+					"param":   nil,
+					"code":    nil,
+				},
+			},
+		)
 	case s.opts.Dialect == Ollama:
-		writeJSON(w, 404, map[string]string{"error": fmt.Sprintf("model %q not found, try pulling it first", model)})
+		writeJSON(
+			w,
+			404,
+			map[string]string{"error": fmt.Sprintf("model %q not found, try pulling it first", model)},
+		)
 	default:
 		writeJSON(w, 404, map[string]any{"error": map[string]any{
 			"message": fmt.Sprintf("The model `%s` does not exist or you do not have access to it.", model),
@@ -101,8 +125,14 @@ func (s *Server) errorFrame(sse bool) any {
 	case s.opts.Dialect == Ollama && !sse:
 		return map[string]string{"error": "an error was encountered while running the model: unexpected EOF"}
 	default:
-		return map[string]any{"error": map[string]any{"message": "The server had an error while processing your request. Sorry about that!",
-			"type": "server_error", "param": nil, "code": nil}}
+		return map[string]any{
+			"error": map[string]any{
+				"message": "The server had an error while processing your request. Sorry about that!",
+				"type":    "server_error",
+				"param":   nil,
+				"code":    nil,
+			},
+		}
 	}
 }
 

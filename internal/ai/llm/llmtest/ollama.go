@@ -46,7 +46,11 @@ func (s *Server) ollamaChat(w http.ResponseWriter, r *http.Request, body []byte,
 	w.WriteHeader(200)
 	fl, _ := w.(http.Flusher)
 	send := func(v map[string]any) {
-		v["model"], v["created_at"] = tagged(req.Model), time.Unix(1700000000, 0).UTC().Format(time.RFC3339Nano)
+		v["model"], v["created_at"] = tagged(
+			req.Model,
+		), time.Unix(1700000000, 0).
+			UTC().
+			Format(time.RFC3339Nano)
 		b, _ := json.Marshal(v)
 		fmt.Fprintf(w, "%s\n", b)
 		if fl != nil {
@@ -84,7 +88,12 @@ func (s *Server) ollamaShow(w http.ResponseWriter, r *http.Request, body []byte,
 		"modelfile":  "FROM /models/fake.gguf\n",
 		"parameters": "stop                           \"</s>\"",
 		"template":   "{{ .Prompt }}",
-		"details":    map[string]any{"format": "gguf", "family": "llama", "parameter_size": "1M", "quantization_level": "F16"},
+		"details": map[string]any{
+			"format":             "gguf",
+			"family":             "llama",
+			"parameter_size":     "1M",
+			"quantization_level": "F16",
+		},
 		"model_info": map[string]any{"general.architecture": "llama", "general.parameter_count": 1000000,
 			"llama.context_length": s.opts.ContextLength, "llama.embedding_length": s.opts.EmbeddingDims},
 	})

@@ -69,7 +69,14 @@ func (s *Server) strictFields(w http.ResponseWriter, body []byte, allowed map[st
 	var bad []any
 	for k := range top {
 		if !allowed[k] {
-			bad = append(bad, map[string]any{"type": "extra_forbidden", "loc": []string{"body", k}, "msg": "Extra inputs are not permitted"})
+			bad = append(
+				bad,
+				map[string]any{
+					"type": "extra_forbidden",
+					"loc":  []string{"body", k},
+					"msg":  "Extra inputs are not permitted",
+				},
+			)
 		}
 	}
 	var msgs []map[string]json.RawMessage
@@ -77,7 +84,14 @@ func (s *Server) strictFields(w http.ResponseWriter, body []byte, allowed map[st
 	for i, m := range msgs {
 		for k := range m {
 			if !mistralMessageFields[k] {
-				bad = append(bad, map[string]any{"type": "extra_forbidden", "loc": []any{"body", "messages", i, k}, "msg": "Extra inputs are not permitted"})
+				bad = append(
+					bad,
+					map[string]any{
+						"type": "extra_forbidden",
+						"loc":  []any{"body", "messages", i, k},
+						"msg":  "Extra inputs are not permitted",
+					},
+				)
 			}
 		}
 	}
@@ -97,7 +111,11 @@ func (s *Server) modelOf(w http.ResponseWriter, r *http.Request, bodyModel strin
 		return bodyModel, true
 	}
 	if r.URL.Query().Get("api-version") == "" {
-		writeJSON(w, 404, map[string]any{"error": map[string]string{"code": "404", "message": "Resource not found"}})
+		writeJSON(
+			w,
+			404,
+			map[string]any{"error": map[string]string{"code": "404", "message": "Resource not found"}},
+		)
 		return "", false
 	}
 	return r.PathValue("deployment"), true
@@ -135,20 +153,36 @@ func (s *Server) openaiChat(w http.ResponseWriter, r *http.Request, body []byte,
 // completion is a whole non-streamed answer.
 func (s *Server) completion(model string, prompt int) any {
 	chunks := s.chunks()
-	return map[string]any{"id": "chatcmpl-fake", "object": "chat.completion", "created": 1700000000, "model": model,
+	return map[string]any{
+		"id":      "chatcmpl-fake",
+		"object":  "chat.completion",
+		"created": 1700000000,
+		"model":   model,
 		"choices": []any{map[string]any{"index": 0, "message": map[string]any{"role": "assistant",
 			"content": strings.Join(chunks, "")}, "finish_reason": "stop"}},
-		"usage": usage(prompt, len(chunks))}
+		"usage": usage(prompt, len(chunks)),
+	}
 }
 
 func usage(prompt, completion int) map[string]int {
-	return map[string]int{"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+	return map[string]int{
+		"prompt_tokens":     prompt,
+		"completion_tokens": completion,
+		"total_tokens":      prompt + completion,
+	}
 }
 
 // streamSSE streams the reply as chat.completion.chunk events, with each
 // dialect's habits: Azure's empty-choices filter chunk first, Mistral's
 // usage on its last chunk, OpenAI's usage chunk only when asked for.
-func (s *Server) streamSSE(w http.ResponseWriter, r *http.Request, model string, prompt int, includeUsage bool, f Fault) {
+func (s *Server) streamSSE(
+	w http.ResponseWriter,
+	r *http.Request,
+	model string,
+	prompt int,
+	includeUsage bool,
+	f Fault,
+) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(200)
@@ -166,7 +200,9 @@ func (s *Server) streamSSE(w http.ResponseWriter, r *http.Request, model string,
 	}
 	if s.opts.Dialect == Azure {
 		send(map[string]any{"id": "", "object": "", "created": 0, "model": "", "choices": []any{},
-			"prompt_filter_results": []any{map[string]any{"prompt_index": 0, "content_filter_results": map[string]any{}}}})
+			"prompt_filter_results": []any{
+				map[string]any{"prompt_index": 0, "content_filter_results": map[string]any{}},
+			}})
 	}
 	fmt.Fprint(w, ": keepalive\n\n")
 	send(chunk(map[string]any{"role": "assistant", "content": ""}, nil))
@@ -258,9 +294,17 @@ func (s *Server) openaiEmbed(w http.ResponseWriter, r *http.Request, body []byte
 	}
 	data := make([]any, len(req.Input))
 	for i := len(req.Input) - 1; i >= 0; i-- { // reversed, to check that clients sort by index
-		data[len(req.Input)-1-i] = map[string]any{"object": "embedding", "index": i, "embedding": s.vector(req.Input[i])}
+		data[len(req.Input)-1-i] = map[string]any{
+			"object":    "embedding",
+			"index":     i,
+			"embedding": s.vector(req.Input[i]),
+		}
 	}
-	writeJSON(w, 200, map[string]any{"object": "list", "data": data, "model": model, "usage": usage(len(req.Input), 0)})
+	writeJSON(
+		w,
+		200,
+		map[string]any{"object": "list", "data": data, "model": model, "usage": usage(len(req.Input), 0)},
+	)
 }
 
 // vector is a deterministic embedding of text.

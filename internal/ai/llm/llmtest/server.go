@@ -150,7 +150,13 @@ func (s *Server) Ended() <-chan Request { return s.ended }
 // record stores the request and returns its number and fault.
 func (s *Server) record(r *http.Request) (Request, Fault) {
 	body, _ := io.ReadAll(r.Body)
-	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body}
+	rec := Request{
+		Method:   r.Method,
+		Path:     r.URL.Path,
+		RawQuery: r.URL.RawQuery,
+		Header:   r.Header.Clone(),
+		Body:     body,
+	}
 	s.mu.Lock()
 	n := len(s.requests)
 	s.requests = append(s.requests, rec)
@@ -164,7 +170,9 @@ func (s *Server) record(r *http.Request) (Request, Fault) {
 
 // handler wraps a route: it records the request, enforces the token,
 // applies status faults, and reports the request's end.
-func (s *Server) handler(route func(w http.ResponseWriter, r *http.Request, body []byte, f Fault)) http.HandlerFunc {
+func (s *Server) handler(
+	route func(w http.ResponseWriter, r *http.Request, body []byte, f Fault),
+) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		rec, f := s.record(r)
 		defer func() {
@@ -210,7 +218,10 @@ func (s *Server) statusFault(w http.ResponseWriter, r *http.Request, f Fault) bo
 	case ProxyError:
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
-		_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n")
+		_, _ = io.WriteString(
+			w,
+			"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n",
+		)
 		return true
 	case Unauthorized, QuotaExhausted, ServerError:
 	default:
