@@ -76,12 +76,12 @@ start_server() {
     die "port $want already answers HTTP; stop that server or pick another port"
   fi
   prepare
+  # The log is named after this script's process: renaming it after the
+  # server's pid is known raced with the server opening it.
   log=$cache/logs/serve-$$.log
   HOME=$cache/home OLLAMA_HOST=127.0.0.1:$want OLLAMA_MODELS=$cache/models \
     nohup "$bin" serve >"$log" 2>&1 </dev/null &
   pid=$!
-  mv "$log" "$cache/logs/serve-$pid.log"
-  log=$cache/logs/serve-$pid.log
   port=$(wait_listening "$pid" "$log") || abort_start "$pid" "$log"
   echo "$port" >"$cache/run/$pid"
   wait_ready "http://127.0.0.1:$port" || abort_start "$pid" "$log"
