@@ -19,30 +19,10 @@ func (d *DB) Relationships(ctx context.Context, v store.Viewer, id stix.ID) ([]s
 		WHERE o.id IN (SELECT r.source_id FROM refs r WHERE r.target_id = $1 AND r.prop IN `+endProps+`)
 		AND o.type IN ('relationship', 'sighting') AND o.eff_tlp <= $2 ORDER BY o.seq`,
 		string(id), int(v.Clearance))
-	if err != nil || len(rels) == 0 {
-		return nil, err
-	}
-	var endIDs []stix.ID
-	for _, rel := range rels {
-		endIDs = append(endIDs, rel.Source, rel.Target)
-	}
-	ends, err := d.GetMany(ctx, v, endIDs)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[stix.ID]*store.Stored, len(ends))
-	for _, e := range ends {
-		byID[e.ID] = e
-	}
-	var out []store.Relationship
-	for _, rel := range rels {
-		r := store.Relationship{Stored: rel, Source: byID[rel.Source], Target: byID[rel.Target]}
-		if (rel.Source != "" && r.Source == nil) || (rel.Target != "" && r.Target == nil) {
-			continue // an end is missing or hidden from this viewer
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return store.WithEnds(ctx, d.GetMany, v, rels)
 }
 
 // Containers returns the visible containers that hold id.

@@ -131,27 +131,7 @@ func (d *DB) Relationships(ctx context.Context, v store.Viewer, id stix.ID) ([]s
 	if err != nil {
 		return nil, err
 	}
-	var out []store.Relationship
-	for _, rel := range rels {
-		ends, err := d.GetMany(ctx, v, []stix.ID{rel.Source, rel.Target})
-		if err != nil {
-			return nil, err
-		}
-		r := store.Relationship{Stored: rel}
-		for _, e := range ends {
-			if e.ID == rel.Source {
-				r.Source = e
-			}
-			if e.ID == rel.Target {
-				r.Target = e
-			}
-		}
-		if (rel.Source != "" && r.Source == nil) || (rel.Target != "" && r.Target == nil) {
-			continue // an end is missing or hidden from this viewer
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return store.WithEnds(ctx, d.GetMany, v, rels)
 }
 
 // Containers returns the visible containers that hold id.
