@@ -11,11 +11,6 @@ import (
 	"github.com/tipster-cti/tipster/internal/store"
 )
 
-func timeOf(v any) time.Time {
-	t, _ := v.(time.Time)
-	return t
-}
-
 // PutDocument keeps a report's original file and text, replacing an earlier
 // one, and indexes the text for full-text search under the report.
 func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tipster-cti/tipster/internal/store"
 )
@@ -72,12 +73,12 @@ func filters(v store.Viewer, q store.Query) ([]string, []any) {
 	}
 	for _, r := range []struct {
 		col, op string
-		t       any
+		t       time.Time
 	}{
 		{"created", ">=", q.CreatedAfter}, {"created", "<", q.CreatedBefore},
 		{"modified", ">=", q.ModifiedAfter}, {"modified", "<", q.ModifiedBefore},
 	} {
-		if s := timeText(timeOf(r.t)); s != "" {
+		if s := timeText(r.t); s != "" {
 			add(`o.`+r.col+` `+r.op+` ?`, s)
 		}
 	}
