@@ -17,8 +17,9 @@ import (
 //
 // A failure is an *Error. Answers of 408, 429 and 5xx are retried with
 // backoff unless the quota is exhausted or some text already reached
-// onDelta. An error returned by onDelta stops the stream and is returned
-// wrapped, not as *Error.
+// onDelta. An error returned by onDelta stops the stream, and a
+// Config.Limiter that fails for a reason other than ctx's end stops the
+// call before it starts; both are returned wrapped, not as *Error.
 func (c *Client) Chat(ctx context.Context, req Request, onDelta func(string) error) (Response, error) {
 	if len(req.Messages) == 0 {
 		return Response{}, &Error{Kind: KindBadRequest, Message: "no messages"}

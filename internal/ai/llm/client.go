@@ -14,12 +14,13 @@ import (
 )
 
 // Client talks to one provider about one model. It is safe for concurrent
-// use; MaxConcurrent chats and embeddings run at once, the rest queue.
+// use; MaxConcurrent chats and embeddings run at once (or as many as
+// Config.Limiter allows), the rest queue.
 type Client struct {
-	cfg  Config
-	root string // see URL
-	http *http.Client
-	sem  chan struct{}
+	cfg     Config
+	root    string // see URL
+	http    *http.Client
+	limiter Limiter
 
 	// sleep waits between retries; tests replace it to record waits.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -40,8 +41,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Type == AzureOpenAI && apiVersion != "" && cfg.APIVersion == DefaultAzureAPIVersion {
 		cfg.APIVersion = apiVersion
 	}
-	c := &Client{cfg: cfg, root: root, http: cfg.HTTPClient, sem: make(chan struct{}, cfg.MaxConcurrent),
+	c := &Client{cfg: cfg, root: root, http: cfg.HTTPClient, limiter: cfg.Limiter,
 		sleep: sleepCtx, jitter: rand.Float64}
+	if c.limiter == nil {
+		c.limiter = NewSemaphore(cfg.MaxConcurrent)
+	}
 	if c.http == nil {
 		c.http = &http.Client{Transport: newTransport(cfg)}
 	}
@@ -95,13 +99,18 @@ func pathEscape(s string) string {
 }
 
 // acquire takes a concurrency slot, waiting until one frees or ctx ends.
+// An end of ctx is an *Error of kind canceled or timeout, like any other
+// wait of the client; a limiter that fails otherwise (its database is
+// down) gives its own error, wrapped.
 func (c *Client) acquire(ctx context.Context) (release func(), err error) {
-	select {
-	case c.sem <- struct{}{}:
-		return func() { <-c.sem }, nil
-	case <-ctx.Done():
+	release, err = c.limiter.Acquire(ctx)
+	if err == nil {
+		return release, nil
+	}
+	if ctx.Err() != nil {
 		return nil, ctxError(ctx, ctx.Err())
 	}
+	return nil, fmt.Errorf("llm: concurrency limit: %w", err)
 }
 
 // send performs one request. It returns the response only for a 2xx

@@ -83,6 +83,12 @@ type Config struct {
 	// this client; more queue (until their context ends) rather than
 	// overload a local GPU. 0 means DefaultMaxConcurrent.
 	MaxConcurrent int
+	// Limiter, if set, replaces the client's own semaphore of
+	// MaxConcurrent slots: every chat and embedding holds one of its slots
+	// while it runs. Clients (in one process or several) that share a
+	// Limiter share its limit. MaxConcurrent still sizes the client's idle
+	// HTTP connections.
+	Limiter Limiter
 
 	// HTTPClient, if set, sends the requests (for tests and custom TLS).
 	// Its own Timeout must stay 0: a stream outlives any fixed timeout.

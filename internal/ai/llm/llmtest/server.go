@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -109,6 +110,8 @@ type Server struct {
 	requests []Request
 	ended    chan Request
 	closing  chan struct{}
+
+	inFlight, peak atomic.Int64 // requests being handled now, and the most at once
 }
 
 // NewServer starts a fake that stops when the test ends.
@@ -143,6 +146,10 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
+// Peak returns the most requests the fake was handling at one moment
+// since it started, to check a client's concurrency limit.
+func (s *Server) Peak() int { return int(s.peak.Load()) }
+
 // Ended delivers each request once its handler has returned, with
 // Canceled set if the client had gone away.
 func (s *Server) Ended() <-chan Request { return s.ended }
@@ -174,6 +181,10 @@ func (s *Server) handler(
 	route func(w http.ResponseWriter, r *http.Request, body []byte, f Fault),
 ) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		n := s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
+		for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
+		}
 		rec, f := s.record(r)
 		defer func() {
 			rec.Canceled = r.Context().Err() != nil
