@@ -3,13 +3,16 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 
 	"github.com/tipster-cti/tipster/internal/ai"
 	"github.com/tipster-cti/tipster/internal/ai/aiapi"
+	"github.com/tipster-cti/tipster/internal/ai/llm"
 	_ "github.com/tipster-cti/tipster/internal/ai/offline" // registers the offline engine (AI type builtin)
 	"github.com/tipster-cti/tipster/internal/config"
 	"github.com/tipster-cti/tipster/internal/store"
+	"github.com/tipster-cti/tipster/internal/store/postgres"
 )
 
 func init() {
@@ -46,7 +49,16 @@ type aiBackend interface {
 // errNoAIAudit says why a store cannot back Ask AI.
 var errNoAIAudit = errors.New("this store cannot keep Ask AI's audit log")
 
-// newAIService builds Ask AI from the AI__* settings over the store.
+// aiLimitBackend is a store that holds AI__MAX_CONCURRENT for every server
+// using its database: the PostgreSQL store. On others (SQLite) the limit
+// is held by each process.
+type aiLimitBackend interface {
+	AILimiter(n int) *postgres.Limiter
+}
+
+// newAIService builds Ask AI from the AI__* settings over the store. On a
+// store that can hold it, the provider's concurrency limit is held in the
+// database, shared by every server (and command) using it.
 func newAIService(cfg config.Config, st store.Store, log *slog.Logger) (*ai.Service, error) {
 	s, err := ai.SettingsFrom(cfg)
 	if err != nil {
@@ -56,7 +68,29 @@ func newAIService(cfg config.Config, st store.Store, log *slog.Logger) (*ai.Serv
 	if !ok {
 		return nil, errNoAIAudit
 	}
+	if lb, ok := st.(aiLimitBackend); ok && !s.IsBuiltin() {
+		n := s.LLM.MaxConcurrent
+		if n <= 0 {
+			n = llm.DefaultMaxConcurrent
+		}
+		s.LLM.Limiter = lb.AILimiter(n)
+	}
 	return ai.New(ai.Options{Store: st, Settings: s, Audit: ai.NewAuditLog(b.AI()), Log: log})
+}
+
+// limitHeldBy says where svc's concurrency limit is held, for the log.
+func limitHeldBy(svc *ai.Service) string {
+	if svc.Settings().LLM.Limiter != nil {
+		return "database"
+	}
+	return "process"
+}
+
+// closeLimiter has the app close svc's database-held limiter on shutdown.
+func closeLimiter(a *app, svc *ai.Service) {
+	if c, ok := svc.Settings().LLM.Limiter.(io.Closer); ok {
+		a.closers = append(a.closers, c.Close)
+	}
 }
 
 // setupAI serves Ask AI under /api/v1/ai and the ai-apply, ai-review and
@@ -70,9 +104,11 @@ func setupAI(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	closeLimiter(a, svc)
 	(&aiapi.Handlers{AI: svc, Store: a.Store, Log: a.Log}).Register(a.API)
 	s := svc.Settings()
 	a.Log.Info("ask ai", "enabled", s.Enabled, "provider", s.Label(), "location", string(s.Location),
-		"max_tlp", s.MaxTLP.String(), "offline_available", svc.OfflineAvailable() || s.IsBuiltin())
+		"max_tlp", s.MaxTLP.String(), "offline_available", svc.OfflineAvailable() || s.IsBuiltin(),
+		"concurrency_limit_held_by", limitHeldBy(svc))
 	return nil
 }

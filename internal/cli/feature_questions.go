@@ -69,6 +69,8 @@ func newKB(cfg config.Config, st store.Store, log *slog.Logger) (*kbParts, error
 		model = ""
 	}
 	if model != "" {
+		// settings.LLM carries aiSvc's limiter, if any: the embeddings
+		// share the slots of the questions' chats.
 		client, err := llm.New(settings.LLM)
 		if err != nil {
 			return nil, fmt.Errorf("embedding client: %w", err)
@@ -98,6 +100,7 @@ func setupQuestions(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	closeLimiter(a, parts.svc.AI)
 	(&kbapi.Handlers{KB: parts.svc, Index: parts.index, Model: parts.model, Log: a.Log}).Register(a.API)
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
