@@ -69,7 +69,7 @@ func (d *DB) AILimiter(n int) *Limiter {
 	}
 	b.WriteString(" ELSE -1 END")
 	return &Limiter{n: n, cfg: cfg, local: make(chan struct{}, n), try: b.String(), idle: time.Minute,
-		pollMin: 10 * time.Millisecond, pollMax: 250 * time.Millisecond}
+		pollMin: 10 * time.Millisecond, pollMax: 100 * time.Millisecond}
 }
 
 // Acquire takes a free slot, waiting until one frees or ctx ends, and

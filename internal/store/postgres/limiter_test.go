@@ -335,6 +335,36 @@ func BenchmarkAILimiter(b *testing.B) {
 			}
 		})
 	})
+	// A slot given back on one server reaches a call waiting on another
+	// within its poll: the time from release to the waiter holding it,
+	// after the waiter has waited long enough to poll at the slowest.
+	b.Run("postgres-handoff", func(b *testing.B) {
+		dbs := openAtOnce(b, pgtest.Schema(b), 2)
+		holder, waiter := dbs[0].AILimiter(1), dbs[1].AILimiter(1)
+		defer holder.Close()
+		defer waiter.Close()
+		var total time.Duration
+		for range b.N {
+			release, err := holder.Acquire(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got := make(chan time.Time, 1)
+			go func() {
+				r, err := waiter.Acquire(ctx)
+				if err != nil {
+					b.Error(err)
+				}
+				got <- time.Now()
+				r()
+			}()
+			time.Sleep(500 * time.Millisecond)
+			start := time.Now()
+			release()
+			total += (<-got).Sub(start)
+		}
+		b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms-to-waiter")
+	})
 	b.Run("semaphore", func(b *testing.B) {
 		l := llm.NewSemaphore(4)
 		for b.Loop() {
