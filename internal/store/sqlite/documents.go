@@ -19,6 +19,19 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 		return fmt.Errorf("sqlite: put document: %w", err)
 	}
 	defer tx.Rollback()
+	var seq int64
+	var typ, name, aliases, desc string
+	err = tx.QueryRowContext(ctx, `SELECT seq, type, name, aliases, description FROM objects WHERE id = ?`,
+		doc.ReportID).Scan(&seq, &typ, &name, &aliases, &desc)
+	if err != nil {
+		return fmt.Errorf("sqlite: document's report %s: %w", doc.ReportID, err)
+	}
+	if typ != "report" {
+		return fmt.Errorf("sqlite: document's report %s is a %s", doc.ReportID, typ)
+	}
+	if err := ftsUnindex(ctx, tx, seq); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(
 		ctx,
 		`INSERT INTO documents (report_id, file_name, media_type, sha256, text, original, created)
@@ -36,19 +49,12 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: put document %s: %w", doc.ReportID, err)
 	}
-	var seq int64
-	var name, aliases, desc string
-	err = tx.QueryRowContext(ctx, `SELECT seq, name, aliases, description FROM objects WHERE id = ?`, doc.ReportID).
-		Scan(&seq, &name, &aliases, &desc)
-	if err != nil {
-		return fmt.Errorf("sqlite: document's report %s: %w", doc.ReportID, err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM objects_fts WHERE rowid = ?`, seq); err != nil {
-		return fmt.Errorf("sqlite: index document: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO objects_fts (rowid, name, aliases, body) VALUES (?,?,?,?)`,
-		seq, name, aliases, desc+"\n\n"+doc.Text); err != nil {
-		return fmt.Errorf("sqlite: index document: %w", err)
+	if n, a, body, kind, ok := ftsText(typ, name, aliases, desc, doc.Text); ok {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO objects_fts (rowid, name, aliases, body, kind) VALUES (?,?,?,?,?)`,
+			seq, n, a, body, kind); err != nil {
+			return fmt.Errorf("sqlite: index document: %w", err)
+		}
 	}
 	return tx.Commit()
 }

@@ -67,7 +67,7 @@ func (d *DB) begin(ctx context.Context) (store.Importer, error) {
 		refs:     newBatch("INSERT OR FAIL", `refs (source_id, prop, target_id)`, 3),
 		labels:   newBatch("INSERT OR FAIL", `labels (object_id, label)`, 2),
 		extIDs:   newBatch("INSERT OR FAIL", `external_ids (object_id, external_id)`, 2),
-		fts:      newBatch("INSERT OR FAIL", `objects_fts (rowid, name, aliases, body)`, 4),
+		fts:      newBatch("INSERT OR FAIL", `objects_fts (rowid, name, aliases, body, kind)`, 5),
 		markings: newBatch("INSERT OR REPLACE", `markings (id, level)`, 2),
 		touched:  newBatch("INSERT OR IGNORE", `touched (id)`, 1),
 		recheck:  newBatch("INSERT OR IGNORE", `recheck (id)`, 1),
@@ -134,7 +134,6 @@ var importSQL = map[string]string{
 	"delRefs":   `DELETE FROM refs WHERE source_id = ?`,
 	"delLabels": `DELETE FROM labels WHERE object_id = ?`,
 	"delExt":    `DELETE FROM external_ids WHERE object_id = ?`,
-	"delFTS":    `DELETE FROM objects_fts WHERE rowid = ?`,
 	"docText":   `SELECT text FROM documents WHERE report_id = ?`,
 }
 
@@ -241,6 +240,9 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error {
 	tlp := im.ownLevel(o)
 	eff, known := im.effectiveLevel(o, tlp)
+	if err := ftsUnindex(ctx, im.tx, seq); err != nil {
+		return err
+	}
 	err := im.exec(ctx, "update", o.SpecVersion, timeText(o.Created), timeText(o.Modified), o.Revoked,
 		o.Name, o.Description, strings.Join(o.Aliases, "\n"), confidence(o), string(o.CreatedBy),
 		timeText(o.Published), int(tlp), int(eff), o.Raw, seq)
@@ -251,9 +253,6 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 		if err := im.exec(ctx, q, o.ID); err != nil {
 			return err
 		}
-	}
-	if err := im.exec(ctx, "delFTS", seq); err != nil {
-		return err
 	}
 	if err := im.index(ctx, seq, o); err != nil {
 		return err
@@ -274,18 +273,16 @@ func (im *importer) index(ctx context.Context, seq int64, o *stix.Object) error 
 	for _, e := range o.ExternalIDs {
 		im.extIDs.add(string(o.ID), e)
 	}
-	body := o.Description
+	var text string
 	if o.Type == "report" {
-		text, err := im.documentText(ctx, o.ID)
-		if err != nil {
+		var err error
+		if text, err = im.documentText(ctx, o.ID); err != nil {
 			return err
 		}
-		if text != "" {
-			body += "\n\n" + text
-		}
 	}
-	if o.Name != "" || body != "" || len(o.Aliases) > 0 {
-		im.fts.add(seq, o.Name, strings.Join(o.Aliases, " "), body)
+	if name, aliases, body, kind, ok := ftsText(o.Type, o.Name, strings.Join(o.Aliases, "\n"), o.Description,
+		text); ok {
+		im.fts.add(seq, name, aliases, body, kind)
 	}
 	return nil
 }
