@@ -31,12 +31,16 @@ type fusion struct {
 	want  map[string]float64
 	named []stix.ID
 
-	objs     map[stix.ID]*store.Stored
+	nodes    map[stix.ID]index.Node // what is known of the objects found, all visible to v
 	score    map[stix.ID]float64
 	via      map[stix.ID][]string
 	passages map[stix.ID][]index.Passage
 	links    map[stix.ID][]Link
 }
+
+// spareHits are the candidates read beyond the limit, in case one became
+// invisible to the viewer since the searches ran.
+const spareHits = 4
 
 // fuse ranks objects by reciprocal-rank fusion of the text, vector and
 // graph lists and returns the best limit with their evidence.
@@ -46,10 +50,10 @@ func (f *fusion) fuse(
 	nodes []*graphNode,
 	limit int,
 ) ([]Hit, error) {
-	f.objs, f.score, f.via = map[stix.ID]*store.Stored{}, map[stix.ID]float64{}, map[stix.ID][]string{}
+	f.nodes, f.score, f.via = map[stix.ID]index.Node{}, map[stix.ID]float64{}, map[stix.ID][]string{}
 	f.passages, f.links = map[stix.ID][]index.Passage{}, map[stix.ID][]Link{}
 	for _, n := range nodes {
-		f.objs[n.obj.ID] = n.obj
+		f.nodes[stix.ID(n.node.ID)] = n.node
 	}
 	if err := f.load(ctx, append(append([]index.Passage{}, text...), vec...)); err != nil {
 		return nil, err
@@ -57,13 +61,14 @@ func (f *fusion) fuse(
 	f.addPassages("text", text)
 	f.addPassages("vector", vec)
 	for rank, n := range nodes {
-		f.credit(n.obj.ID, "graph", rank)
-		f.links[n.obj.ID] = append(f.links[n.obj.ID], n.links...)
+		id := stix.ID(n.node.ID)
+		f.credit(id, "graph", rank)
+		f.links[id] = append(f.links[id], n.links...)
 	}
 	ids := make([]stix.ID, 0, len(f.score))
 	for id := range f.score {
-		if o := f.objs[id]; o != nil && !notAnswers[o.Type] && !o.Revoked {
-			if f.want[o.Type] == primaryWeight {
+		if n, ok := f.nodes[id]; ok && !notAnswers[n.Type] && !n.Revoked {
+			if f.want[n.Type] == primaryWeight {
 				f.score[id] *= wantBoost
 			}
 			ids = append(ids, id)
@@ -75,38 +80,42 @@ func (f *fusion) fuse(
 		}
 		return ids[i] < ids[j]
 	})
-	if len(ids) > limit {
-		ids = ids[:limit]
+	if len(ids) > limit+spareHits {
+		ids = ids[:limit+spareHits]
 	}
-	return f.hits(ctx, ids)
+	return f.hits(ctx, ids, limit)
 }
 
-// load reads, as the viewer, the objects of the passages and the two ends
-// of the relationships among them.
+// load reads what is known of the objects of the passages and of the two
+// ends of the relationships among them, at the viewer's clearance.
 func (f *fusion) load(ctx context.Context, ps []index.Passage) error {
-	var ids []stix.ID
+	var ids []string
 	for _, p := range ps {
-		if f.objs[stix.ID(p.ObjectID)] == nil {
-			ids = append(ids, stix.ID(p.ObjectID))
+		if _, ok := f.nodes[stix.ID(p.ObjectID)]; !ok {
+			ids = append(ids, p.ObjectID)
 		}
 	}
-	got, err := f.st.GetMany(ctx, f.v, ids)
+	got, err := f.ix.Nodes(ctx, int(f.v.Clearance), ids)
 	if err != nil {
 		return fmt.Errorf("kb: read retrieved objects: %w", err)
 	}
-	var ends []stix.ID
-	for _, o := range got {
-		f.objs[o.ID] = o
-		if o.Type == "relationship" || o.Type == "sighting" {
-			ends = append(ends, o.Source, o.Target)
+	var ends []string
+	for _, n := range got {
+		f.nodes[stix.ID(n.ID)] = n
+		if n.Type == "relationship" || n.Type == "sighting" {
+			for _, end := range []string{n.Source, n.Target} {
+				if _, ok := f.nodes[stix.ID(end)]; !ok && end != "" {
+					ends = append(ends, end)
+				}
+			}
 		}
 	}
-	got, err = f.st.GetMany(ctx, f.v, ends)
+	got, err = f.ix.Nodes(ctx, int(f.v.Clearance), ends)
 	if err != nil {
 		return fmt.Errorf("kb: read relationship ends: %w", err)
 	}
-	for _, o := range got {
-		f.objs[o.ID] = o
+	for _, n := range got {
+		f.nodes[stix.ID(n.ID)] = n
 	}
 	return nil
 }
@@ -117,13 +126,13 @@ func (f *fusion) addPassages(list string, ps []index.Passage) {
 	rank := 0
 	seen := map[stix.ID]bool{}
 	for _, p := range ps {
-		o := f.objs[stix.ID(p.ObjectID)]
-		if o == nil {
+		n, ok := f.nodes[stix.ID(p.ObjectID)]
+		if !ok {
 			continue // not visible to the viewer after all
 		}
-		targets := []stix.ID{o.ID}
-		if o.Type == "relationship" {
-			targets = f.ends(o)
+		targets := []stix.ID{stix.ID(n.ID)}
+		if n.Type == "relationship" {
+			targets = f.ends(n)
 		}
 		for _, id := range targets {
 			if len(f.passages[id]) < maxPassages && !hasPassage(f.passages[id], p.ID) {
@@ -140,16 +149,16 @@ func (f *fusion) addPassages(list string, ps []index.Passage) {
 
 // ends are the visible ends of a relationship that the question did not
 // name (both when it named neither).
-func (f *fusion) ends(o *store.Stored) []stix.ID {
+func (f *fusion) ends(n index.Node) []stix.ID {
 	var out []stix.ID
-	for _, id := range []stix.ID{o.Source, o.Target} {
-		if f.objs[id] != nil && !contains(f.named, id) {
+	for _, id := range []stix.ID{stix.ID(n.Source), stix.ID(n.Target)} {
+		if _, ok := f.nodes[id]; ok && !contains(f.named, id) {
 			out = append(out, id)
 		}
 	}
 	if len(out) == 0 {
-		for _, id := range []stix.ID{o.Source, o.Target} {
-			if f.objs[id] != nil {
+		for _, id := range []stix.ID{stix.ID(n.Source), stix.ID(n.Target)} {
+			if _, ok := f.nodes[id]; ok {
 				out = append(out, id)
 			}
 		}
@@ -164,16 +173,24 @@ func (f *fusion) credit(id stix.ID, list string, rank int) {
 	}
 }
 
-// hits assembles the kept objects with their passages; an object found
-// only through the graph gets its first passage and the passage of the
-// relationship that led to it.
-func (f *fusion) hits(ctx context.Context, ids []stix.ID) ([]Hit, error) {
+// hits reads the best objects in full as the viewer (dropping any that it
+// can no longer see) and assembles the first limit with their passages; an
+// object found only through the graph gets its first passage and the
+// passage of the relationship that led to it.
+func (f *fusion) hits(ctx context.Context, ids []stix.ID, limit int) ([]Hit, error) {
+	objs, err := f.st.GetMany(ctx, f.v, ids)
+	if err != nil {
+		return nil, fmt.Errorf("kb: read retrieved objects: %w", err)
+	}
+	if len(objs) > limit {
+		objs = objs[:limit]
+	}
 	var need []string
-	for _, id := range ids {
-		if len(f.passages[id]) == 0 {
-			need = append(need, string(id))
+	for _, o := range objs {
+		if len(f.passages[o.ID]) == 0 {
+			need = append(need, string(o.ID))
 		}
-		if ls := f.links[id]; len(ls) > 0 && ls[0].Type != "contains" && len(f.passages[id]) < maxPassages {
+		if ls := f.links[o.ID]; len(ls) > 0 && ls[0].Type != "contains" && len(f.passages[o.ID]) < maxPassages {
 			need = append(need, string(ls[0].ID))
 		}
 	}
@@ -185,16 +202,16 @@ func (f *fusion) hits(ctx context.Context, ids []stix.ID) ([]Hit, error) {
 	for _, p := range heads {
 		byObject[stix.ID(p.ObjectID)] = p
 	}
-	out := make([]Hit, 0, len(ids))
-	for _, id := range ids {
+	out := make([]Hit, 0, len(objs))
+	for _, o := range objs {
 		h := Hit{
-			Object:   f.objs[id],
-			Score:    f.score[id],
-			Via:      f.via[id],
-			Passages: f.passages[id],
-			Links:    f.links[id],
+			Object:   o,
+			Score:    f.score[o.ID],
+			Via:      f.via[o.ID],
+			Passages: f.passages[o.ID],
+			Links:    f.links[o.ID],
 		}
-		if p, ok := byObject[id]; ok && len(h.Passages) == 0 {
+		if p, ok := byObject[o.ID]; ok && len(h.Passages) == 0 {
 			h.Passages = append(h.Passages, p)
 		}
 		if len(h.Links) > 0 {

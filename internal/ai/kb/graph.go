@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/tipster-cti/tipster/internal/ai/kb/index"
 	"github.com/tipster-cti/tipster/internal/stix"
-	"github.com/tipster-cti/tipster/internal/store"
 )
 
 // Graph bounds: how many named entities a question expands from, and how
@@ -25,7 +25,7 @@ type seed struct {
 
 // graphNode is an object reached from the seeds.
 type graphNode struct {
-	obj   *store.Stored
+	node  index.Node
 	score float64
 	links []Link // relationships that led to it
 }
@@ -38,45 +38,79 @@ type Link struct {
 	Target stix.ID `json:"target"`
 }
 
+func linkOf(e index.Edge) *Link {
+	return &Link{ID: stix.ID(e.ID), Type: e.Type, Source: stix.ID(e.Source), Target: stix.ID(e.Target)}
+}
+
 // walk ranks the objects around the seeds: the seeds themselves, their
 // neighbours (relationships and the reports that contain them) and, when
 // the question asks for types, the neighbours of those types two hops
-// away. Every read is made as v, so nothing above its clearance is reached.
+// away. It reads the index's narrow views of the objects (ids, types,
+// ends), each hop in one query, at clearance, so nothing above it is
+// reached.
 func walk(
 	ctx context.Context,
-	st store.Store,
-	v store.Viewer,
+	ix *index.Index,
+	clearance int,
 	seeds []seed,
 	want map[string]float64,
 ) ([]*graphNode, error) {
-	g := map[stix.ID]*graphNode{}
-	add := func(o *store.Stored, score float64, l *Link) *graphNode {
-		n := g[o.ID]
-		if n == nil {
-			n = &graphNode{obj: o}
-			g[o.ID] = n
+	g := map[string]*graphNode{}
+	add := func(n index.Node, score float64, l *Link) *graphNode {
+		gn := g[n.ID]
+		if gn == nil {
+			gn = &graphNode{node: n}
+			g[n.ID] = gn
 		}
-		n.score += score
-		if l != nil && len(n.links) < 8 {
-			n.links = append(n.links, *l)
+		gn.score += score
+		if l != nil && len(gn.links) < 8 {
+			gn.links = append(gn.links, *l)
 		}
-		return n
+		return gn
 	}
+	ids := make([]string, len(seeds))
+	for i, s := range seeds {
+		ids[i] = string(s.id)
+	}
+	found, err := ix.Nodes(ctx, clearance, ids)
+	if err != nil {
+		return nil, fmt.Errorf("kb: graph seeds: %w", err)
+	}
+	visible := map[string]index.Node{}
+	var from []string
+	for _, n := range found {
+		visible[n.ID] = n
+		from = append(from, n.ID)
+	}
+	rels, err := relationsByEnd(ctx, ix, clearance, from, nil)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := ix.Containers(ctx, clearance, from)
+	if err != nil {
+		return nil, fmt.Errorf("kb: graph containers: %w", err)
+	}
+	containers := byAt(cs)
 	var hop1 []*graphNode
 	for _, s := range seeds {
-		o, err := st.Get(ctx, v, s.id)
-		if err != nil {
+		n, ok := visible[string(s.id)]
+		if !ok {
 			continue // not visible, or gone: it simply adds nothing
 		}
-		add(o, 10*s.weight, nil)
-		ns, err := neighbours(ctx, st, v, o, s.weight, want, add)
-		if err != nil {
-			return nil, err
+		add(n, 10*s.weight, nil)
+		for _, e := range rels[n.ID] {
+			other := e.Other
+			if other.ID == "" || other.ID == n.ID || other.Revoked {
+				continue
+			}
+			hop1 = append(hop1, add(other, s.weight*typeWeight(other.Type, want, 1), linkOf(e)))
 		}
-		hop1 = append(hop1, ns...)
+		for _, e := range containers[n.ID] {
+			hop1 = append(hop1, add(e.Other, s.weight*typeWeight(e.Other.Type, want, 0.5), linkOf(e)))
+		}
 	}
 	if len(want) > 0 {
-		if err := secondHop(ctx, st, v, g, hop1, want, add); err != nil {
+		if err := secondHop(ctx, ix, clearance, g, hop1, want, add); err != nil {
 			return nil, err
 		}
 	}
@@ -88,52 +122,45 @@ func walk(
 		if out[i].score != out[j].score {
 			return out[i].score > out[j].score
 		}
-		return out[i].obj.ID < out[j].obj.ID
+		return out[i].node.ID < out[j].node.ID
 	})
 	return out, nil
 }
 
-type adder func(o *store.Stored, score float64, l *Link) *graphNode
+type adder func(n index.Node, score float64, l *Link) *graphNode
 
-// neighbours adds the relationships' other ends and the containers of o.
-func neighbours(ctx context.Context, st store.Store, v store.Viewer, o *store.Stored, w float64,
-	want map[string]float64, add adder) ([]*graphNode, error) {
-	rels, err := st.Relationships(ctx, v, o.ID)
+// relationsByEnd reads the relationships of ids (to objects of types,
+// when given), grouped by the id they were found from.
+func relationsByEnd(
+	ctx context.Context,
+	ix *index.Index,
+	clearance int,
+	ids, types []string,
+) (map[string][]index.Edge, error) {
+	rels, err := ix.Relations(ctx, clearance, ids, types)
 	if err != nil {
-		return nil, fmt.Errorf("kb: relationships of %s: %w", o.ID, err)
+		return nil, fmt.Errorf("kb: graph relationships: %w", err)
 	}
-	var out []*graphNode
-	for _, r := range rels {
-		other := r.Target
-		if other.ID == o.ID {
-			other = r.Source
-		}
-		if other == nil || other.ID == o.ID || other.Revoked {
-			continue
-		}
-		l := &Link{ID: r.ID, Type: relType(r.Stored), Source: r.Source.ID, Target: r.Target.ID}
-		out = append(out, add(other, w*typeWeight(other.Type, want, 1), l))
+	return byAt(rels), nil
+}
+
+func byAt(es []index.Edge) map[string][]index.Edge {
+	m := map[string][]index.Edge{}
+	for _, e := range es {
+		m[e.At] = append(m[e.At], e)
 	}
-	cs, err := st.Containers(ctx, v, o.ID)
-	if err != nil {
-		return nil, fmt.Errorf("kb: containers of %s: %w", o.ID, err)
-	}
-	for _, c := range cs {
-		l := &Link{ID: c.ID, Type: "contains", Source: c.ID, Target: o.ID}
-		out = append(out, add(c, w*typeWeight(c.Type, want, 0.5), l))
-	}
-	return out, nil
+	return m
 }
 
 // secondHop adds, from the best first-hop neighbours, their neighbours of
 // the wanted types, one point per path.
-func secondHop(ctx context.Context, st store.Store, v store.Viewer, g map[stix.ID]*graphNode,
+func secondHop(ctx context.Context, ix *index.Index, clearance int, g map[string]*graphNode,
 	hop1 []*graphNode, want map[string]float64, add adder) error {
-	seen := map[stix.ID]bool{}
+	seen := map[string]bool{}
 	var from []*graphNode
 	for _, n := range hop1 {
-		if !seen[n.obj.ID] && n.obj.Type != "report" {
-			seen[n.obj.ID] = true
+		if !seen[n.node.ID] && n.node.Type != "report" {
+			seen[n.node.ID] = true
 			from = append(from, n)
 		}
 	}
@@ -141,25 +168,27 @@ func secondHop(ctx context.Context, st store.Store, v store.Viewer, g map[stix.I
 	if len(from) > maxSecondHop {
 		from = from[:maxSecondHop]
 	}
+	ids := make([]string, len(from))
+	for i, n := range from {
+		ids[i] = n.node.ID
+	}
+	types := make([]string, 0, len(want))
+	for t := range want {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	rels, err := relationsByEnd(ctx, ix, clearance, ids, types)
+	if err != nil {
+		return err
+	}
 	for _, n := range from {
-		rels, err := st.Relationships(ctx, v, n.obj.ID)
-		if err != nil {
-			return fmt.Errorf("kb: relationships of %s: %w", n.obj.ID, err)
-		}
-		for _, r := range rels {
-			other := r.Target
-			if other.ID == n.obj.ID {
-				other = r.Source
-			}
-			if other == nil || want[other.Type] == 0 || other.Revoked ||
+		for _, e := range rels[n.node.ID] {
+			other := e.Other
+			if other.ID == "" || want[other.Type] == 0 || other.Revoked ||
 				g[other.ID] != nil && g[other.ID].score >= 10 {
 				continue
 			}
-			add(
-				other,
-				want[other.Type],
-				&Link{ID: r.ID, Type: relType(r.Stored), Source: r.Source.ID, Target: r.Target.ID},
-			)
+			add(other, want[other.Type], linkOf(e))
 		}
 	}
 	return nil
@@ -172,11 +201,4 @@ func typeWeight(typ string, want map[string]float64, miss float64) float64 {
 		return w
 	}
 	return miss
-}
-
-func relType(o *store.Stored) string {
-	if o.RelationshipType != "" {
-		return o.RelationshipType
-	}
-	return o.Type
 }

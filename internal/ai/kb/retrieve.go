@@ -69,7 +69,9 @@ type Retrieval struct {
 
 // Retrieve runs the three retrievals for v and fuses them. Every object
 // returned is visible to v: the index filters by level before ranking,
-// the graph reads through the store as v, and every hit is read again as v.
+// the graph walk and the fusion read the objects table at v's clearance
+// (only ids, types and relationship ends), and the hits kept are read in
+// full through the store as v.
 func (r *Retriever) Retrieve(ctx context.Context, v store.Viewer, q Query) (*Retrieval, error) {
 	if q.Limit <= 0 {
 		q.Limit = DefaultLimit
@@ -99,11 +101,16 @@ func (r *Retriever) Retrieve(ctx context.Context, v store.Viewer, q Query) (*Ret
 	var nodes []*graphNode
 	err = parallel(
 		func() (err error) {
-			text, err = r.Index.SearchText(ctx, int(v.Clearance), searchTerms(terms, weights), searchDepth)
+			st, bounded := searchTerms(terms, weights)
+			tq := index.TextQuery{Clearance: int(v.Clearance), Terms: st, Limit: searchDepth}
+			if bounded {
+				tq.MaxRanked = maxRanked
+			}
+			text, err = r.Index.SearchText(ctx, tq)
 			return err
 		},
 		func() (err error) { vec, err = r.vectorSearch(ctx, v, q.Question); return err },
-		func() (err error) { nodes, err = walk(ctx, r.Store, v, seeds, want); return err },
+		func() (err error) { nodes, err = walk(ctx, r.Index, int(v.Clearance), seeds, want); return err },
 	)
 	if err != nil {
 		return nil, err
@@ -138,21 +145,38 @@ func parallel(fns ...func() error) error {
 // to search for: it would rank little and cost a scan of most of the index.
 const commonShare = 0.05
 
+// maxRanked bounds the passages one full-text search ranks, as ranking
+// costs time linear in the matches (about 1.5 µs a match with SQLite's
+// bm25): 10,000 keeps the search of the slowest question near 15 ms.
+const maxRanked = 10_000
+
 // searchTerms drops the words held by more than commonShare of the
-// passages, keeping the two rarest when all of them are that common.
-func searchTerms(terms []string, w index.Weights) []string {
-	var out []string
+// passages, keeping the two rarest when all of them are that common. Of
+// those it keeps the rarer ones while the passages holding them number at
+// most maxRanked in all (the rarest always), dropping the commonest words,
+// which weigh least in the ranking. bounded is true when the rarest word
+// alone is held by more than maxRanked passages: the search must then
+// rank only the newest of its matches.
+func searchTerms(terms []string, w index.Weights) (out []string, bounded bool) {
 	for _, t := range terms {
 		if float64(w.DF[t]) <= commonShare*float64(w.N) {
 			out = append(out, t)
 		}
 	}
-	if len(out) > 0 || len(terms) == 0 {
-		return out
+	if len(out) == 0 && len(terms) > 0 {
+		out = append([]string(nil), terms...)
+		sort.SliceStable(out, func(i, j int) bool { return w.DF[out[i]] < w.DF[out[j]] })
+		out = out[:min(2, len(out))]
 	}
-	rare := append([]string(nil), terms...)
-	sort.SliceStable(rare, func(i, j int) bool { return w.DF[rare[i]] < w.DF[rare[j]] })
-	return rare[:min(2, len(rare))]
+	sort.SliceStable(out, func(i, j int) bool { return w.DF[out[i]] < w.DF[out[j]] })
+	held := 0
+	for i, t := range out {
+		if i > 0 && held+w.DF[t] > maxRanked {
+			return out[:i], held > maxRanked
+		}
+		held += w.DF[t]
+	}
+	return out, held > maxRanked
 }
 
 // attackIDPattern matches ATT&CK ids written in a question.

@@ -110,21 +110,20 @@ func orQuery(terms []string) string {
 // divided by 1 + the log of the passage's length (normalization 1), as
 // bm25 favours short passages: without it the question set's text
 // questions lose a tenth of their recall.
-func (r *PassageRepo) SearchText(
-	ctx context.Context,
-	clearance int,
-	terms []string,
-	limit int,
-) ([]index.Passage, error) {
-	match := orQuery(terms)
+func (r *PassageRepo) SearchText(ctx context.Context, q index.TextQuery) ([]index.Passage, error) {
+	match := orQuery(q.Terms)
 	if match == "" {
 		return nil, nil
+	}
+	from, err := r.rankFrom(ctx, match, q.MaxRanked)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := r.pool.Query(ctx, `SELECT p.id, p.object_id, p.ord, p.text,
 		ts_rank('{0.25, 0, 0, 1.0}', p.fts, q, 1) AS r
 		FROM passages p JOIN passage_sources s ON s.object_seq = p.object_seq, `+passageQuery(1)+` q
-		WHERE p.fts @@ q AND s.tlp <= $2
-		ORDER BY r DESC, p.id LIMIT $3`, match, clearance, limit)
+		WHERE p.fts @@ q AND p.id >= $2 AND s.tlp <= $3
+		ORDER BY r DESC, p.id LIMIT $4`, match, from, q.Clearance, q.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: passage text search: %w", err)
 	}
@@ -140,6 +139,25 @@ func (r *PassageRepo) SearchText(
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// rankFrom returns the lowest passage id a search ranks: 0, unless more
+// than maxRanked (when above 0) passages match, when it is the id of the
+// maxRanked-th newest match.
+func (r *PassageRepo) rankFrom(ctx context.Context, match string, maxRanked int) (int64, error) {
+	if maxRanked <= 0 {
+		return 0, nil
+	}
+	var from int64
+	err := r.pool.QueryRow(ctx, `SELECT id FROM passages WHERE fts @@ `+passageQuery(1)+`
+		ORDER BY id DESC OFFSET $2 LIMIT 1`, match, maxRanked-1).Scan(&from)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil // fewer match: rank them all
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgres: passage text search bound: %w", err)
+	}
+	return from, nil
 }
 
 // CountPassages returns how many passages there are.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,8 +11,9 @@ import (
 )
 
 // PassageRepo keeps the passage index of knowledge-base questions in the
-// tables of migration 0004_passages.sql, with an FTS5 table (porter
-// stemmer) for full text. It implements index.Storage.
+// tables of migrations 0004_passages.sql and 0005_passage_levels.sql, with
+// an FTS5 table (porter stemmer) for full text. It implements
+// index.Storage.
 type PassageRepo struct{ db *sql.DB }
 
 // Passages returns the passage index storage of the store's database.
@@ -98,25 +100,33 @@ func marks(n int) string {
 }
 
 // SearchText ranks by bm25 with the head column weighted 4 to the body's 1.
-func (r *PassageRepo) SearchText(
-	ctx context.Context,
-	clearance int,
-	terms []string,
-	limit int,
-) ([]index.Passage, error) {
-	match := orExpr(terms)
+// The clearance filter reads passage_levels (migration 0005), whose rows
+// stay in the page cache, before bm25 is computed; only the best rows are
+// then read from the passages table.
+func (r *PassageRepo) SearchText(ctx context.Context, q index.TextQuery) ([]index.Passage, error) {
+	match := orExpr(q.Terms)
 	if match == "" {
 		return nil, nil
 	}
+	from, err := r.rankFrom(ctx, match, q.MaxRanked)
+	if err != nil {
+		return nil, err
+	}
+	// CROSS JOIN keeps the full-text match as the outer loop: the level is
+	// looked up for each matching passage, never the other way round.
 	rows, err := r.db.QueryContext(
 		ctx,
-		`SELECT p.id, p.object_id, p.ord, p.text, bm25(passages_fts, 4.0, 1.0) AS r
-		FROM passages_fts f JOIN passages p ON p.id = f.rowid JOIN passage_sources s ON s.object_seq = p.object_seq
-		WHERE passages_fts MATCH ? AND s.tlp <= ?
-		ORDER BY r LIMIT ?`,
+		`SELECT p.id, p.object_id, p.ord, p.text, x.r FROM (
+			SELECT f.rowid AS id, bm25(passages_fts, 4.0, 1.0) AS r
+			FROM passages_fts f CROSS JOIN passage_levels l ON l.id = f.rowid
+			WHERE passages_fts MATCH ? AND f.rowid >= ? AND l.tlp <= ?
+			ORDER BY r, f.rowid LIMIT ?
+		) x CROSS JOIN passages p ON p.id = x.id
+		ORDER BY x.r, p.id`,
 		match,
-		clearance,
-		limit,
+		from,
+		q.Clearance,
+		q.Limit,
 	)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: passage text search: %w", err)
@@ -132,6 +142,26 @@ func (r *PassageRepo) SearchText(
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// rankFrom returns the lowest passage id a search ranks: 0, unless more
+// than maxRanked (when above 0) passages match, when it is the id of the
+// maxRanked-th newest match. Walking the matches by id costs a small part
+// of ranking them.
+func (r *PassageRepo) rankFrom(ctx context.Context, match string, maxRanked int) (int64, error) {
+	if maxRanked <= 0 {
+		return 0, nil
+	}
+	var from int64
+	err := r.db.QueryRowContext(ctx, `SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?
+		ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, maxRanked-1).Scan(&from)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil // fewer match: rank them all
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: passage text search bound: %w", err)
+	}
+	return from, nil
 }
 
 // orExpr is an FTS5 expression matching any of terms, each quoted so

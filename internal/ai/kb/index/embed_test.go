@@ -113,6 +113,9 @@ var postgresTests = map[string]func(*testing.T){
 	"TestSyncThroughputOnATTACK":                                         TestSyncThroughputOnATTACK,
 	"TestEmbeddingLeavesPassagesAboveTheLimitOutAndFindsTheRestByVector": TestEmbeddingLeavesPassagesAboveTheLimitOutAndFindsTheRestByVector,
 	"TestAnotherOwnerCannotEmbedWhileTheLeaseHoldsButCanOnceItExpires":   TestAnotherOwnerCannotEmbedWhileTheLeaseHoldsButCanOnceItExpires,
+	"TestTheGraphReadsAgreeWithTheStoreAtEveryClearance":                 TestTheGraphReadsAgreeWithTheStoreAtEveryClearance,
+	"TestTextSearchLeavesOutWhatRoseAboveTheClearanceAtTheNextSync":      TestTextSearchLeavesOutWhatRoseAboveTheClearanceAtTheNextSync,
+	"TestABoundedTextSearchRanksOnlyTheNewestMatches":                    TestABoundedTextSearchRanksOnlyTheNewestMatches,
 }
 
 // TestIndexOnPostgreSQL runs the tests that open a store again over

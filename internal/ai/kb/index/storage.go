@@ -27,10 +27,20 @@ type Storage interface {
 	Passages(ctx context.Context, ids []int64) ([]Passage, error)
 	// Heads returns the passage of ord 0 of each object that has one.
 	Heads(ctx context.Context, objectIDs []string) ([]Passage, error)
-	// SearchText returns up to limit passages at or below clearance that
-	// hold any of terms (word forms matched), best first, names and
+	// SearchText returns up to q.Limit passages at or below q.Clearance
+	// that hold any of q.Terms (word forms matched), best first, names and
 	// aliases weighted four times over text; Score is higher for better.
-	SearchText(ctx context.Context, clearance int, terms []string, limit int) ([]Passage, error)
+	// Passages above the clearance are left out before the ranking; when
+	// q.MaxRanked > 0 and more passages match, only the q.MaxRanked
+	// newest matches (the highest ids) are ranked.
+	SearchText(ctx context.Context, q TextQuery) ([]Passage, error)
+	// Nodes, Relations and Containers read the objects table for the
+	// graph walk of questions: only ids, types, revocation and
+	// relationship ends, filtered by clearance in the query as every
+	// store read is (see Index.Nodes).
+	Nodes(ctx context.Context, clearance int, ids []string) ([]Node, error)
+	Relations(ctx context.Context, clearance int, ids, types []string) ([]Edge, error)
+	Containers(ctx context.Context, clearance int, ids []string) ([]Edge, error)
 	// CountPassages returns how many passages there are.
 	CountPassages(ctx context.Context) (int, error)
 	// CountMatching returns how many passages hold term in any word form.
