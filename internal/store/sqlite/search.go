@@ -11,8 +11,7 @@ import (
 )
 
 // Search lists visible objects matching q. Without text, newest first by
-// insertion; with text, by relevance (bm25, names weighted over aliases
-// over bodies). Pages are cut by a cursor that stays valid while the data
+// insertion; with text, by relevance in tiers (see ranked). Pages are cut by a cursor that stays valid while the data
 // does not change between the pages.
 func (d *DB) Search(ctx context.Context, v store.Viewer, q store.Query) (store.Page, error) {
 	limit := store.PageLimit(q.Limit)
