@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,8 +16,14 @@ import (
 	"github.com/tipster-cti/tipster/internal/store/sqlite"
 )
 
-//go:embed testdata/questions.json
-var questionsJSON []byte
+// The question sets: the tuning set, on which the constants of retrieval
+// were chosen, and the held-out set, written after them and never tuned on.
+var (
+	//go:embed testdata/questions.json
+	questionsJSON []byte
+	//go:embed testdata/questions_heldout.json
+	heldOutJSON []byte
+)
 
 // Question is one question of the evaluation set with the ids that answer
 // it; Kind is alias, graph, graph2, text or none (no answer in the data).
@@ -27,12 +34,17 @@ type Question struct {
 	Answers  []stix.ID `json:"answers"`
 }
 
-// Questions returns the evaluation set.
-func Questions() ([]Question, error) {
+// Questions returns the tuning set.
+func Questions() ([]Question, error) { return questionSet(questionsJSON) }
+
+// HeldOutQuestions returns the held-out set.
+func HeldOutQuestions() ([]Question, error) { return questionSet(heldOutJSON) }
+
+func questionSet(raw []byte) ([]Question, error) {
 	var set struct {
 		Questions []Question `json:"questions"`
 	}
-	if err := json.Unmarshal(questionsJSON, &set); err != nil {
+	if err := json.Unmarshal(raw, &set); err != nil {
 		return nil, fmt.Errorf("kb: question set: %w", err)
 	}
 	return set.Questions, nil
@@ -63,9 +75,9 @@ type Report struct {
 }
 
 // Evaluate loads the shared data under dataDir into a new SQLite store,
-// runs the question set without embeddings and prints recall@10, the
-// no-answer judgement, the clearance check of every retrieved id and
-// retrieval latency.
+// runs the tuning and held-out question sets without embeddings and
+// prints, for each, recall@10, the no-answer judgement, the clearance
+// check of every retrieved id and retrieval latency.
 func Evaluate(w io.Writer, dataDir string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "tipster-kb-eval-")
@@ -88,25 +100,43 @@ func EvaluateOn(ctx context.Context, w io.Writer, st PassageStore, dataDir strin
 	if err != nil {
 		return err
 	}
-	rep, err := Run(ctx, r)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(
 		w,
 		"loaded, imported and indexed %d bundles in %v\n",
 		len(EvalBundles),
 		time.Since(start).Round(time.Millisecond),
 	)
-	rep.Print(w)
+	return RunSets(ctx, w, r)
+}
+
+// RunSets evaluates the tuning set and then the held-out set with r,
+// printing the figures of each.
+func RunSets(ctx context.Context, w io.Writer, r *Retriever) error {
+	for _, set := range []struct {
+		name string
+		load func() ([]Question, error)
+	}{
+		{"tuning set (the constants of retrieval were chosen on it)", Questions},
+		{"held-out set (never tuned on)", HeldOutQuestions},
+	} {
+		qs, err := set.load()
+		if err != nil {
+			return err
+		}
+		rep, err := Run(ctx, r, qs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n== %s\n", set.name)
+		rep.Print(w)
+	}
 	return nil
 }
 
-// Run evaluates the question set with r.
-func Run(ctx context.Context, r *Retriever) (*Report, error) {
-	qs, err := Questions()
-	if err != nil {
-		return nil, err
+// Run evaluates the questions qs with r.
+func Run(ctx context.Context, r *Retriever, qs []Question) (*Report, error) {
+	if len(qs) == 0 {
+		return nil, errors.New("kb: no questions to evaluate")
 	}
 	rep := &Report{ByKind: map[string]float64{}, ViewerTests: map[stix.TLP][2]int{}, Vectors: r.Embed != nil}
 	counts := map[string]int{}
@@ -158,26 +188,34 @@ func score(ctx context.Context, r *Retriever, q Question) (Score, error) {
 		return Score{}, fmt.Errorf("kb: %s: %w", q.ID, err)
 	}
 	s := Score{Question: q, Relevant: ret.Relevant, Took: time.Since(start)}
+	s.Recall, s.Missing = recallOf(q, ret)
+	return s, nil
+}
+
+// recallOf is the recall@10 of what ret retrieved for q, with the answers
+// it missed: for a question without answers, 1 when ret was judged not
+// relevant, else 0.
+func recallOf(q Question, ret *Retrieval) (float64, []stix.ID) {
 	if q.Kind == "none" {
 		if !ret.Relevant {
-			s.Recall = 1
+			return 1, nil
 		}
-		return s, nil
+		return 0, nil
 	}
 	got := map[stix.ID]bool{}
 	for _, h := range ret.Hits {
 		got[h.Object.ID] = true
 	}
 	found := 0
+	var missing []stix.ID
 	for _, id := range q.Answers {
 		if got[id] {
 			found++
 		} else {
-			s.Missing = append(s.Missing, id)
+			missing = append(missing, id)
 		}
 	}
-	s.Recall = min(1, float64(found)/float64(min(len(q.Answers), 10)))
-	return s, nil
+	return min(1, float64(found)/float64(min(len(q.Answers), 10))), missing
 }
 
 // clearanceCheck retrieves every question as a viewer of the given

@@ -60,12 +60,10 @@ func TestEvaluateWithARealOllamaEmbeddingModel(t *testing.T) {
 		}
 		return v[0], nil
 	}
-	rep, err := Run(ctx, r)
-	if err != nil {
+	var out bytes.Buffer
+	if err := RunSets(ctx, &out, r); err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	rep.Print(&out)
 	t.Logf("embedded %d passages (%d dims) in %d requests in %v (%.0f passages/s)\n%s", st.Passages, status.Dims,
 		st.Requests, took.Round(time.Millisecond), float64(st.Passages)/took.Seconds(), out.String())
 }
