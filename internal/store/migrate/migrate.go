@@ -2,11 +2,13 @@
 // the SQLite file of a single server to the PostgreSQL database that
 // several servers share, typically. Objects go through the target's
 // importer as their stored JSON, so the target recomputes every TLP level
-// itself; documents follow their reports; the copy ends by checking that
-// both stores hold as many objects of each type.
+// itself; documents follow their reports; users, API tokens, sessions, the
+// access audit log, Ask AI's audit log and the provenance of applied AI
+// text follow with their ids (see Tables); the copy ends by checking that
+// both stores hold as many objects of each type and rows of each table.
 //
-// Users, sessions, audit records and other tables outside store.Store are
-// not copied: the interface has no way to read them yet.
+// Failed logins and the knowledge-base passage index are not copied (see
+// NotCopied for why).
 package migrate
 
 import (
@@ -41,16 +43,24 @@ type Report struct {
 	Unchanged int            // objects the target already held, as after an interrupted copy
 	Documents int            // report documents copied
 	Counts    map[string]int // objects of each type, the same in both stores
-	Duration  time.Duration
+	// Tables says what became of each of Tables, in that order; empty
+	// when they were not copied, and TablesSkipped says why.
+	Tables        []TableReport
+	TablesSkipped string
+	Duration      time.Duration
 }
 
 // Copy copies every object and every report document of from into to, in
 // the order from received them, so that listings by insertion order stay
-// the same. Objects are committed in batches of BatchSize: a copy that
-// fails part way leaves the batches before in the target, and running it
-// again finishes it, as objects already there count as unchanged. The
+// the same, then the rows of Tables when from is a TableSource (to must
+// then be a TableTarget if from holds any). Objects are committed in
+// batches of BatchSize and rows in batches of 500: a copy that fails part
+// way leaves the batches before in the target, and running it again
+// finishes it, as objects and rows already there count as unchanged. The
 // target should be empty or hold such an interrupted copy, since the final
-// check compares the counts of the two stores. progress, when not nil, is
+// check compares the counts of the two stores; a row already in the
+// target is left as it is, so a source changed after a first copy should
+// be copied into a fresh database. progress, when not nil, is
 // called after every 1,000 objects read with the number of objects put so
 // far (committed at the end of their batch).
 // Neither store may change while the copy runs.
@@ -65,10 +75,17 @@ func copyAll(ctx context.Context, from, to store.Store, size int, progress func(
 	if progress == nil {
 		progress = func(int) {}
 	}
+	plan, err := planTables(ctx, from, to)
+	if err != nil {
+		return rep, err
+	}
 	if err := copyObjects(ctx, from, to, size, &rep, progress); err != nil {
 		return rep, err
 	}
 	if err := copyDocuments(ctx, from, to, &rep); err != nil {
+		return rep, err
+	}
+	if err := copyTables(ctx, plan, &rep); err != nil {
 		return rep, err
 	}
 	counts, err := compareCounts(ctx, from, to)
