@@ -60,9 +60,16 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	for _, t := range types {
 		fmt.Fprintf(env.Stdout, "  %-24s %d in both stores\n", t, rep.Counts[t])
 	}
-	fmt.Fprintln(
-		env.Stdout,
-		"Users, sessions and audit records are not copied: create users again with `tipster user add`.",
-	)
+	if rep.TablesSkipped != "" {
+		fmt.Fprintf(env.Stdout, "Users, sessions and audit records were not copied: %s.\n", rep.TablesSkipped)
+	}
+	if len(rep.Tables) > 0 {
+		fmt.Fprintln(env.Stdout, "rows of the other tables:")
+	}
+	for _, t := range rep.Tables {
+		fmt.Fprintf(env.Stdout, "  %-24s %d in both stores (%d copied, %d already there)\n", t.Name, t.Rows, t.Copied,
+			t.Present)
+	}
+	fmt.Fprintln(env.Stdout, migrate.NotCopied)
 	return nil
 }
