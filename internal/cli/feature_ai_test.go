@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"maps"
 	"sync"
@@ -43,6 +44,11 @@ func testAIConcurrencyLimit(t *testing.T, env map[string]string) {
 		parts, err := newKB(cfg, st, log)
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, l := range []llm.Limiter{svc.Settings().LLM.Limiter, parts.svc.AI.Settings().LLM.Limiter} {
+			if c, ok := l.(io.Closer); ok {
+				t.Cleanup(func() { c.Close() })
+			}
 		}
 		chat := svc.Engine().(*ai.LLMEngine).Client()
 		embed := parts.worker.Embedder
