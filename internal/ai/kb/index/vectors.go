@@ -231,19 +231,7 @@ func (vs *vectorSet) scanRange(q queryWords, clearance int8, limit, lo, hi int) 
 		if !visible {
 			continue
 		}
-		words := vs.blocks[b*vs.stride : (b+1)*vs.stride]
-		qw := q.words[:len(words)]
-		var a04, a26, a15, a37 uint64 // 32-bit sums of bytes 0 and 4, 2 and 6, 1 and 5, 3 and 7
-		for len(words) >= 2 && len(qw) >= 2 {
-			w0, w1, q0, q1 := words[0], words[1], qw[0], qw[1]
-			words, qw = words[2:], qw[2:]
-			even := (w0&evenBytes)*q0 + (w1&evenBytes)*q1
-			odd := ((w0>>8)&evenBytes)*q0 + ((w1>>8)&evenBytes)*q1
-			a04 += even & evenPairs
-			a26 += (even >> 16) & evenPairs
-			a15 += odd & evenPairs
-			a37 += (odd >> 16) & evenPairs
-		}
+		a04, a26, a15, a37 := blockSums(vs.blocks[b*vs.stride:(b+1)*vs.stride], q.words)
 		sums := [8]uint64{a04, a15, a26, a37, a04 >> 32, a15 >> 32, a26 >> 32, a37 >> 32}
 		for k, acc := range sums {
 			i := first + k
@@ -254,10 +242,30 @@ func (vs *vectorSet) scanRange(q queryWords, clearance int8, limit, lo, hi int) 
 				continue
 			}
 			dot := int64(uint32(acc)) - 64*int64(vs.sum[i]) - bias
-			top.offer(scored{i, float32(dot) * vs.scale[i] * q.step}, limit)
+			score := float32(dot) * vs.scale[i] * q.step
+			if len(top) == limit && score <= top[0].score {
+				continue // the common case, without a call
+			}
+			top.offer(scored{i, score}, limit)
 		}
 	}
 	return top
+}
+
+// blockSums returns the 32-bit sums of the products of a block's bytes 0
+// and 4, 2 and 6, 1 and 5, and 3 and 7 with the question's words.
+func blockSums(words, qw []uint64) (a04, a26, a15, a37 uint64) {
+	qw = qw[:len(words)]
+	for j := 0; j+1 < len(words); j += 2 {
+		w0, w1, q0, q1 := words[j], words[j+1], qw[j], qw[j+1]
+		even := (w0&evenBytes)*q0 + (w1&evenBytes)*q1
+		odd := ((w0>>8)&evenBytes)*q0 + ((w1>>8)&evenBytes)*q1
+		a04 += even & evenPairs
+		a26 += (even >> 16) & evenPairs
+		a15 += odd & evenPairs
+		a37 += (odd >> 16) & evenPairs
+	}
+	return
 }
 
 type scored struct {
