@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,6 +17,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/tipster-cti/tipster/internal/auth"
+	"github.com/tipster-cti/tipster/internal/config"
 	"github.com/tipster-cti/tipster/internal/ingest"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
@@ -76,14 +79,19 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		opt.Marking = &tlp
 	}
 	paths, missing := expand(f.Args(), *docs)
-	st, err := openStore(ctx, f.config(env))
+	cfg := f.config(env)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	audit, err := newCLIAudit(env, cfg, st)
+	if err != nil {
+		return err
+	}
 	rep := importReport{Summary: ingest.Summary{Skipped: []ingest.Skip{}}, Errors: missing}
 	for _, p := range paths {
-		if err := importOne(ctx, env, st, p, opt, &rep, !*asJSON); err != nil {
+		if err := importOne(ctx, env, st, audit, p, opt, &rep, !*asJSON); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -164,6 +172,7 @@ func importOne(
 	ctx context.Context,
 	env *Env,
 	st store.Store,
+	audit *cliAudit,
 	path string,
 	opt ingest.Options,
 	rep *importReport,
@@ -194,6 +203,7 @@ func importOne(
 			return errors.New("not JSON, and this build cannot import documents")
 		}
 		res, err := importDocument(ctx, st, path, br, opt.Marking)
+		audit.document(ctx, path, res, err)
 		if err != nil {
 			return err
 		}
@@ -209,6 +219,7 @@ func importOne(
 		}
 	}
 	sum, err := ingest.Bundle(ctx, st, br, opt)
+	audit.bundle(ctx, path, sum, err)
 	if err != nil {
 		return locate(path, err)
 	}
@@ -322,4 +333,102 @@ func printSummary(w io.Writer, s ingest.Summary) {
 	for _, sk := range s.Skipped {
 		fmt.Fprintf(w, "  skipped %s object %d %s: %s\n", sk.Source, sk.Index, sk.ID, sk.Reason)
 	}
+}
+
+// cliAudit writes the command line's imports and exports to the access
+// audit log, with the actions and outcomes of the API's (auth.AuditedStore),
+// so that GET /api/v1/audit lists both. Where the API names the target
+// "bundle", the command line names the file it read.
+type cliAudit struct {
+	svc *auth.Service
+	by  auth.Actor
+}
+
+// newCLIAudit returns the audit of the store's database, writing as
+// cliActor. A failure to write an entry is logged to standard error and
+// does not stop the command, as in the server.
+func newCLIAudit(env *Env, cfg config.Config, st store.Store) (*cliAudit, error) {
+	b, ok := st.(authBackend)
+	if !ok {
+		return nil, errors.New("this store keeps no audit log")
+	}
+	return &cliAudit{svc: auth.New(b.Auth(), auth.Options{}, logger(env, cfg)), by: cliActor()}, nil
+}
+
+// cliActor is who the audit log names for the command line: "cli:" and the
+// name of the operating-system user running it, such as "cli:alice", or
+// just "cli" when that user has no name. Its remote is the machine's host
+// name, which tells hosts apart when several share one PostgreSQL.
+func cliActor() auth.Actor {
+	by := auth.CLI
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		by.Name += ":" + u.Username
+	}
+	by.Remote, _ = os.Hostname()
+	return by
+}
+
+// auditSource names an input for the audit log: "stdin" for -, otherwise
+// the file's absolute path.
+func auditSource(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// auditCounts is the detail of an import entry: the API's counts and the
+// objects skipped.
+func auditCounts(s ingest.Summary) string {
+	return fmt.Sprintf("%d created, %d updated, %d unchanged, %d skipped",
+		s.Created, s.Updated, s.Unchanged, len(s.Skipped))
+}
+
+// bundle audits the import of one bundle file, a single transaction: its
+// counts, or "failed" when err undid it (counting what was read before).
+func (a *cliAudit) bundle(ctx context.Context, path string, sum ingest.Summary, err error) {
+	e := auth.Entry{Action: auth.ActionImport, Target: auditSource(path), Outcome: auth.OutcomeOK,
+		Detail: auditCounts(sum)}
+	if err != nil {
+		e.Outcome, e.Detail = auth.OutcomeFailed, "nothing imported; "+e.Detail+" before the failure"
+	}
+	a.svc.Audit(ctx, a.by, e)
+}
+
+// document audits the import of one document. The entry names the report
+// it made, so that readers below the report's level do not see it.
+func (a *cliAudit) document(ctx context.Context, path string, res docResult, err error) {
+	e := auth.Entry{Action: auth.ActionImport, Target: auditSource(path), Outcome: auth.OutcomeOK}
+	if err != nil {
+		e.Outcome, e.Detail = auth.OutcomeFailed, "document not imported"
+		a.svc.Audit(ctx, a.by, e)
+		return
+	}
+	verb := "created"
+	switch {
+	case res.Updated:
+		verb = "updated"
+	case res.Unchanged:
+		verb = "unchanged"
+	}
+	e.ObjectID = res.ReportID
+	e.Detail = fmt.Sprintf("document: report %s, %d indicators, %d known entities", verb, res.Indicators, res.Entities)
+	a.svc.Audit(ctx, a.by, e)
+}
+
+// export audits the export of root, as the API does: ok with the number of
+// objects in the bundle, denied when the object is not there.
+func (a *cliAudit) export(ctx context.Context, root stix.ID, objects int, err error) {
+	e := auth.Entry{Action: auth.ActionExport, Target: string(root), ObjectID: root, Outcome: auth.OutcomeOK,
+		Detail: fmt.Sprintf("%d objects", objects)}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		e.Outcome, e.Detail = auth.OutcomeDenied, "not found"
+	case err != nil:
+		e.Outcome, e.Detail = auth.OutcomeFailed, ""
+	}
+	a.svc.Audit(ctx, a.by, e)
 }

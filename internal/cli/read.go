@@ -27,12 +27,21 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	st, err := openStore(ctx, f.config(env))
+	cfg := f.config(env)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	objs, err := export.Closure(ctx, st, store.LocalAdmin, stix.ID(f.Arg(0)))
+	audit, err := newCLIAudit(env, cfg, st)
+	if err != nil {
+		return err
+	}
+	root := stix.ID(f.Arg(0))
+	objs, err := export.Closure(ctx, st, store.LocalAdmin, root)
+	// Audited before writing, as the API audits before sending: a reader
+	// that closes the pipe early (| head) ends the process while it writes.
+	audit.export(ctx, root, len(objs), err)
 	if err != nil {
 		return err
 	}
