@@ -38,10 +38,12 @@ func TestTwoServeProcessesShareOneDatabase(t *testing.T) {
 // testTwoServeProcesses starts two server processes on one database, as
 // two replicas would: a session begun on one is valid on the other, failed
 // logins on both count toward one limit, and an Ask AI call made on one is
-// in the audit log read on the other. They start one after the other:
-// started at the same moment on an empty database, the second fails to
-// create the first administrator the first has just created (auth.Service.
-// Bootstrap takes that as a conflict), a fault left to access control.
+// in the audit log read on the other. They start one after the other
+// (startServeProcess waits until each serves), so the second finds the
+// administrator the first created. Started at the same moment on an empty
+// database, both would start too: the one whose insert loses the race
+// finds the administrator the other created and goes on (auth.Service.
+// Bootstrap; internal/api's TestServersStartingAtOnceCreateOneAdministrator).
 func testTwoServeProcesses(t *testing.T, env map[string]string) {
 	env["APP__ADMIN__PASSWORD"] = "correct horse battery staple"
 	env["APP__ADMIN__TOKEN"] = "tip_test_token_for_two_servers_0123"
