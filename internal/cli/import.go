@@ -424,6 +424,9 @@ func (a *cliAudit) document(ctx context.Context, path string, res docResult, err
 func (a *cliAudit) export(ctx context.Context, root stix.ID, objects int, err error) {
 	e := auth.Entry{Action: auth.ActionExport, Target: string(root), ObjectID: root, Outcome: auth.OutcomeOK,
 		Detail: fmt.Sprintf("%d objects", objects)}
+	if objects == 1 {
+		e.Detail = "1 object"
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		e.Outcome, e.Detail = auth.OutcomeDenied, "not found"
