@@ -93,8 +93,19 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 	if err := im.tx.Commit(ctx); err != nil {
 		return stats, fmt.Errorf("postgres: commit import: %w", err)
 	}
+	if len(im.touched) >= analyzeAfter {
+		// The planner chooses how to read each tier of a text search from
+		// these statistics; autovacuum would refresh them, but only later.
+		if _, err := im.db.pool.Exec(ctx, `ANALYZE objects, refs`); err != nil {
+			return stats, fmt.Errorf("postgres: analyze after import: %w", err)
+		}
+	}
 	return stats, nil
 }
+
+// analyzeAfter is how many objects an import writes before it refreshes the
+// planner's statistics as it commits.
+const analyzeAfter = 10_000
 
 // Rollback abandons the import; it does nothing after Commit.
 func (im *importer) Rollback() error {

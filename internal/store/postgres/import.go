@@ -36,6 +36,7 @@ type importer struct {
 	stored  int                // about how many objects were stored at the first Put, -1 before
 	known   map[string]version // the version of every stored object, once loaded
 	done    bool
+	db      *DB
 }
 
 // Import starts a write transaction. Imports are serialized, across every
@@ -53,7 +54,7 @@ func (d *DB) Import(ctx context.Context) (store.Importer, error) {
 		tx.Rollback(context.Background())
 		return nil, fmt.Errorf("postgres: import lock: %w", err)
 	}
-	return &importer{tx: tx, seen: map[string]bool{}, stored: -1}, nil
+	return &importer{tx: tx, seen: map[string]bool{}, stored: -1, db: d}, nil
 }
 
 // ftsSQL returns the SQL of an object's index entry from the placeholders

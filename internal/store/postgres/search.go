@@ -7,27 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tipster-cti/tipster/internal/store"
 )
-
-// rankSQL returns the relevance of the row aliased m to the text query $1:
-// the cover density of the whole entry (names weigh 1, aliases 0.5, bodies
-// 0.2) divided by 1 + log of its length, plus the cover density of the name
-// alone divided by the name's length, so that an object named as the query
-// comes first and a short name beats a long one. It is float8 so that a
-// cursor's rank compares exactly.
-func rankSQL(m string) string {
-	return `(ts_rank_cd('{0.1, 0.2, 0.5, 1.0}', ` + m + `.fts, to_tsquery('` + ftsConfig + `', $1), 1) +
-	ts_rank_cd('{1, 1, 1, 1}', ts_filter(` + m + `.fts, '{a}'), to_tsquery('` + ftsConfig + `', $1), 2))::float8`
-}
-
-// maxRanked bounds the work of a text search: when more objects match, only
-// the maxRanked most recently inserted are ranked and listed. Ranking costs
-// a few microseconds per match, so a word found in most of a large store
-// (such as "adversaries") would otherwise take a second or more; a search
-// that hits this bound shows the best of the newest matches, and older
-// ones only appear with more precise words or filters.
-const maxRanked = 10_000
 
 // params collects a query's arguments and names their placeholders.
 type params []any
@@ -39,28 +22,217 @@ func (p *params) add(v any) string {
 }
 
 // Search lists visible objects matching q. Without text, newest first by
-// insertion; with text, by relevance (names weighted over aliases over
-// bodies) among at most maxRanked matches. Pages are cut by a cursor that
-// stays valid while the data does not change between the pages.
+// insertion; with text, by relevance in tiers (see ranked), as the SQLite
+// store does. Pages are cut by a cursor that stays valid while the data
+// does not change between the pages.
 func (d *DB) Search(ctx context.Context, v store.Viewer, q store.Query) (store.Page, error) {
 	limit := store.PageLimit(q.Limit)
 	cur, err := store.ParseCursor(q.Cursor)
 	if err != nil {
 		return store.Page{}, err
 	}
-	var args params
 	tsq := tsQuery(q.Text)
 	if tsq == "" && strings.TrimSpace(q.Text) != "" {
 		return store.Page{}, nil // only punctuation: nothing can match
 	}
 	if tsq != "" {
-		args.add(tsq)
+		return d.ranked(ctx, v, q, cur, limit)
 	}
+	var args params
 	where := append([]string{`o.eff_tlp <= ` + args.add(int(v.Clearance))}, filters(q, &args)...)
-	if tsq == "" {
-		return d.page(ctx, listSQL(where, cur, limit, &args), limit, args)
+	return d.page(ctx, listSQL(where, cur, limit, &args), limit, args)
+}
+
+// ranked runs a full-text search. Matches come in tiers, each newest
+// first, the same as in the SQLite store:
+//
+//  1. objects whose whole name is the search's text (case ignored),
+//  2. then those with it as a whole alias,
+//  3. then those with it as an external id (T1566, CVE-2021-44228),
+//  4. then objects whose name and aliases hold every word,
+//  5. then every other match, by its description or report text.
+//
+// Each tier is one query ordered by sequence number with a limit, which the
+// planner answers either by walking the newest objects until a page
+// matches (common words) or from the text index (rare ones), instead of
+// ranking every match. A cursor is the tier (as Rank) and the sequence
+// number of the last object of a page.
+func (d *DB) ranked(ctx context.Context, v store.Viewer, q store.Query, cur *store.Cursor,
+	limit int) (store.Page, error) {
+	text := strings.TrimSpace(q.Text)
+	exact, err := d.exactMatches(ctx, text)
+	if err != nil {
+		return store.Page{}, err
 	}
-	return d.page(ctx, textSQL(where, cur, limit, &args), limit, args)
+	filter := func(args *params) []string {
+		return append([]string{`o.eff_tlp <= ` + args.add(int(v.Clearance))}, filters(q, args)...)
+	}
+	var out []store.Cursor
+	if cur == nil || cur.Rank < tierNamed {
+		var seqs []int64
+		for _, c := range exact {
+			if cur == nil || c.Rank > cur.Rank || (c.Rank == cur.Rank && c.Seq < cur.Seq) {
+				seqs = append(seqs, c.Seq)
+			}
+		}
+		if len(seqs) > 0 {
+			var args params
+			where := append(filter(&args), `o.seq = ANY(`+args.add(seqs)+`)`)
+			pass, err := d.seqs(ctx, `SELECT o.seq FROM objects o WHERE `+strings.Join(where, " AND "), args...)
+			if err != nil {
+				return store.Page{}, err
+			}
+			for _, c := range exact {
+				if pass[c.Seq] && (cur == nil || c.Rank > cur.Rank || (c.Rank == cur.Rank && c.Seq < cur.Seq)) {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	exactSeqs := make([]int64, len(exact))
+	for i, c := range exact {
+		exactSeqs[i] = c.Seq
+	}
+	tsq := tsQuery(q.Text)
+	for _, tier := range []struct {
+		rank float64
+		cond func(args *params) string
+	}{
+		{tierNamed, func(args *params) string {
+			return namesFTS + ` @@ to_tsquery('` + ftsConfig + `', ` + args.add(tsq) + `)`
+		}},
+		{tierMentioned, func(args *params) string {
+			p := args.add(tsq)
+			return `o.fts @@ to_tsquery('` + ftsConfig + `', ` + p + `)
+				AND NOT ` + namesFTS + ` @@ to_tsquery('` + ftsConfig + `', ` + p + `)`
+		}},
+	} {
+		if len(out) > limit || (cur != nil && cur.Rank > tier.rank) {
+			continue
+		}
+		var args params
+		where := append(filter(&args), tier.cond(&args), `NOT o.seq = ANY(`+args.add(exactSeqs)+`)`)
+		if cur != nil && cur.Rank == tier.rank {
+			where = append(where, `o.seq < `+args.add(cur.Seq))
+		}
+		rows, err := d.pool.Query(ctx, `SELECT o.seq FROM objects o WHERE `+strings.Join(where, " AND ")+
+			` ORDER BY o.seq DESC LIMIT `+args.add(limit+1-len(out)), args...)
+		if err != nil {
+			return store.Page{}, fmt.Errorf("postgres: search: %w", err)
+		}
+		seqs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return store.Page{}, fmt.Errorf("postgres: search: %w", err)
+		}
+		for _, seq := range seqs {
+			out = append(out, store.Cursor{Seq: seq, Rank: tier.rank})
+		}
+	}
+	var page store.Page
+	if len(out) > limit {
+		out = out[:limit]
+		page.Next = out[limit-1].String()
+	}
+	page.Objects, err = d.bySeq(ctx, out)
+	return page, err
+}
+
+// namesFTS is the words of an object's names and aliases alone, as the
+// index objects_names_fts holds them.
+const namesFTS = `ts_filter(o.fts, '{a,b}')`
+
+// The tiers of a ranked search, as the Rank of its cursors; lower first.
+const (
+	tierName float64 = iota + 1
+	tierAlias
+	tierExternalID
+	tierNamed
+	tierMentioned
+)
+
+// maxExact bounds how many exact matches are looked up; beyond that many
+// objects of one name, the name says little and the next tiers order them.
+const maxExact = 100
+
+// exactMatches returns the objects whose name (tierName), one of whose
+// aliases (tierAlias) or one of whose external ids (tierExternalID) is
+// text, ignoring case, each in its first tier, in tier order and newest
+// first.
+func (d *DB) exactMatches(ctx context.Context, text string) ([]store.Cursor, error) {
+	if text == "" {
+		return nil, nil
+	}
+	rows, err := d.pool.Query(ctx, `SELECT seq, min(tier)::float8 AS t FROM (
+		SELECT seq, 1 AS tier FROM objects WHERE lower(name) = lower($1) AND name <> ''
+		UNION ALL SELECT seq, 2 FROM objects
+			WHERE string_to_array(lower(aliases), E'\n') @> ARRAY[lower($1)] AND aliases <> ''
+		UNION ALL SELECT o.seq, 3 FROM external_ids e JOIN objects o ON o.id = e.object_id
+			WHERE lower(e.external_id) = lower($1)
+		) x GROUP BY seq ORDER BY t, seq DESC LIMIT `+strconv.Itoa(maxExact), text)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Cursor, error) {
+		var c store.Cursor
+		err := r.Scan(&c.Seq, &c.Rank)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search: %w", err)
+	}
+	return out, nil
+}
+
+// seqs returns the set of sequence numbers a query gives.
+func (d *DB) seqs(ctx context.Context, query string, args ...any) (map[int64]bool, error) {
+	rows, err := d.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search: %w", err)
+	}
+	seqs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search: %w", err)
+	}
+	set := make(map[int64]bool, len(seqs))
+	for _, s := range seqs {
+		set[s] = true
+	}
+	return set, nil
+}
+
+// bySeq reads the objects at the sequence numbers of cs, in that order.
+func (d *DB) bySeq(ctx context.Context, cs []store.Cursor) ([]*store.Stored, error) {
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	seqs := make([]int64, len(cs))
+	for i, c := range cs {
+		seqs[i] = c.Seq
+	}
+	rows, err := d.pool.Query(ctx, `SELECT `+cols+`, o.seq FROM objects o WHERE o.seq = ANY($1)`, seqs)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search: %w", err)
+	}
+	defer rows.Close()
+	found := make(map[int64]*store.Stored, len(cs))
+	for rows.Next() {
+		var seq int64
+		o, err := scanObject(rows, &seq)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: search: %w", err)
+		}
+		found[seq] = o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: search: %w", err)
+	}
+	out := make([]*store.Stored, 0, len(cs))
+	for _, c := range cs {
+		if o := found[c.Seq]; o != nil {
+			out = append(out, o)
+		}
+	}
+	return out, nil
 }
 
 // listSQL lists the objects meeting the conditions where, newest first.
@@ -70,24 +242,6 @@ func listSQL(where []string, cur *store.Cursor, limit int, args *params) string 
 	}
 	return `SELECT ` + cols + `, o.seq, 0::float8 FROM objects o WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY o.seq DESC LIMIT ` + args.add(limit+1)
-}
-
-// textSQL ranks the newest maxRanked objects that match the text query $1
-// and meet the conditions where, and reads the JSON of only the page's.
-func textSQL(where []string, cur *store.Cursor, limit int, args *params) string {
-	where = append([]string{`o.fts @@ to_tsquery('` + ftsConfig + `', $1)`}, where...)
-	after := ``
-	if cur != nil {
-		after = ` WHERE (r.rank, r.seq) < (` + args.add(cur.Rank) + `, ` + args.add(cur.Seq) + `)`
-	}
-	return `WITH matches AS (
-			SELECT o.seq, o.fts FROM objects o WHERE ` + strings.Join(where, " AND ") + `
-			ORDER BY o.seq DESC LIMIT ` + strconv.Itoa(maxRanked) + `),
-		ranked AS (SELECT m.seq, ` + rankSQL("m") + ` AS rank FROM matches m),
-		hits AS (SELECT r.seq, r.rank FROM ranked r` + after + `
-			ORDER BY r.rank DESC, r.seq DESC LIMIT ` + args.add(limit+1) + `)
-		SELECT ` + cols + `, h.seq, h.rank FROM hits h JOIN objects o ON o.seq = h.seq
-		ORDER BY h.rank DESC, h.seq DESC`
 }
 
 // filters returns the conditions of q other than text and clearance.

@@ -64,64 +64,6 @@ func searchAll(t *testing.T, d *DB, v store.Viewer, q store.Query) []string {
 	}
 }
 
-// TestSearchTiers checks the tiers of a ranked search: exact names, then
-// aliases, then external ids (however old), then names holding the words,
-// then mentions, each newest first; and that paging through them, in pages
-// of every size, yields each match once in that order, for every viewer
-// and with type filters.
-func TestSearchTiers(t *testing.T) {
-	d, err := Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	const mod = "2024-01-01T00:00:00Z"
-	put(t, d,
-		malware(1, mod, "Alpha", "first of its name", ""),
-		malware(2, mod, "Beta", "mentions alpha once", ""),
-		malware(3, mod, "Gamma", "an alpha alpha alpha loader", ""),
-		malware(4, mod, "Delta", "unrelated", `,"aliases":["ALPHA"]`),
-		malware(5, mod, "Epsilon", "no such word",
-			`,"external_references":[{"source_name":"mitre-attack","external_id":"ALPHA"}]`),
-	)
-	var later []string
-	for i := 6; i <= 12; i++ {
-		later = append(later, malware(i, mod, fmt.Sprintf("Later %d", i), "alpha in passing", ""))
-	}
-	put(t, d, later...)
-	put(t, d, `{"type":"indicator","spec_version":"2.1","id":"indicator--`+uuid(13)+`","created":"2024-01-01T00:00:00Z",
-		"modified":"2024-01-01T00:00:00Z","name":"alpha domain","pattern":"[domain-name:value = 'a.example']",
-		"pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"}`)
-	put(t, d, malware(14, mod, "Alpha Red", "held back", `,"object_marking_refs":["marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"]`))
-
-	got := searchAll(t, d, store.LocalAdmin, store.Query{Text: "alpha", Limit: 3})
-	// Exact: Alpha (name), Delta (alias), Epsilon (external id, not in any
-	// text); then names holding the word, newest first; then mentions.
-	want := []string{"Alpha", "Delta", "Epsilon", "Alpha Red", "alpha domain", "Later 12", "Later 11",
-		"Later 10", "Later 9", "Later 8", "Later 7", "Later 6", "Gamma", "Beta"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("search alpha:\n got %q\nwant %q", got, want)
-	}
-	green := store.Viewer{Name: "green", Clearance: stix.TLPGreen}
-	wantGreen := slices.DeleteFunc(slices.Clone(want), func(s string) bool { return s == "Alpha Red" })
-	for limit := 1; limit <= 15; limit++ {
-		if got := searchAll(t, d, store.LocalAdmin, store.Query{Text: "alpha", Limit: limit}); !slices.Equal(got, want) {
-			t.Errorf("pages of %d: %q", limit, got)
-		}
-		if got := searchAll(t, d, green, store.Query{Text: "ALPHA ", Limit: limit}); !slices.Equal(got, wantGreen) {
-			t.Errorf("TLP:GREEN, pages of %d: %q", limit, got)
-		}
-	}
-	typed := searchAll(t, d, store.LocalAdmin, store.Query{Text: "alpha", Types: []string{"malware"}, Limit: 2})
-	if !slices.Equal(typed, slices.DeleteFunc(slices.Clone(want), func(s string) bool { return s == "alpha domain" })) {
-		t.Errorf("malware only: %q", typed)
-	}
-	if got := searchAll(t, d, store.LocalAdmin, store.Query{Text: "alpha", Types: []string{"indicator"}}); !slices.Equal(got,
-		[]string{"alpha domain"}) {
-		t.Errorf("indicators only: %q", got)
-	}
-}
-
 // TestSearchIndexFollowsChanges replaces objects and report documents many
 // times, then checks that every word matches exactly the objects whose
 // current text holds it: the index removes a row by restating its text, so

@@ -32,6 +32,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"a newer modified replaces and an older one is ignored", testVersioning},
 		{"input that is not JSON leaves nothing written", testSyntaxRollback},
 		{"search finds names, aliases and descriptions by relevance", testSearch},
+		{"search lists exact names, then names, then mentions, each newest first", testSearchTiers},
 		{"search filters by type, label, marking, author and external id", testFilters},
 		{"search filters by an object's own TLP level, whichever TLP version marks it", testTLPFilter},
 		{"pages follow one another without gaps or repeats", testPagination},
