@@ -11,8 +11,9 @@ import (
 )
 
 // Search lists visible objects matching q. Without text, newest first by
-// insertion; with text, by relevance in tiers (see ranked). Pages are cut by a cursor that stays valid while the data
-// does not change between the pages.
+// insertion; with text, by relevance in tiers (see ranked). Pages are cut
+// by a cursor that stays valid while the data does not change between the
+// pages.
 func (d *DB) Search(ctx context.Context, v store.Viewer, q store.Query) (store.Page, error) {
 	limit := store.PageLimit(q.Limit)
 	cur, err := store.ParseCursor(q.Cursor)
@@ -214,7 +215,8 @@ func (d *DB) exactMatches(ctx context.Context, text string) ([]store.Cursor, err
 			AND instr(char(10) || lower(o.aliases) || char(10), char(10) || lower(?1) || char(10)) > 0
 		UNION ALL SELECT o.seq, 3 FROM external_ids e CROSS JOIN objects o ON o.id = e.object_id
 			WHERE e.external_id = ?1
-		) GROUP BY seq ORDER BY t, seq DESC LIMIT `+strconv.Itoa(maxExact), text, `{aliases} : `+strings.Join(words, " "))
+		) GROUP BY seq ORDER BY t, seq DESC LIMIT `+strconv.Itoa(maxExact),
+		text, `{aliases} : `+strings.Join(words, " "))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: search: %w", err)
 	}
@@ -232,7 +234,8 @@ func (d *DB) exactMatches(ctx context.Context, text string) ([]store.Cursor, err
 
 // visible returns the candidates whose objects pass the conditions where,
 // in the order given. It reads the narrow columns only.
-func (d *DB) visible(ctx context.Context, cands []store.Cursor, where []string, args []any) ([]store.Cursor, error) {
+func (d *DB) visible(ctx context.Context, cands []store.Cursor, where []string,
+	args []any) ([]store.Cursor, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
