@@ -41,20 +41,48 @@ func (r *PassageRepo) Generation(ctx context.Context) (int64, error) {
 	return g, nil
 }
 
-// SyncLevels copies changed TLP levels, which need no new passages.
+// SyncLevels copies changed TLP levels, which need no new passages, to
+// passage_sources and to the passage_levels of the objects' passages.
 func (r *PassageRepo) SyncLevels(ctx context.Context) (int, error) {
-	res, err := r.db.ExecContext(ctx, `UPDATE passage_sources SET tlp = o.eff_tlp
-		FROM objects o WHERE o.seq = passage_sources.object_seq AND o.eff_tlp <> passage_sources.tlp`)
+	tx, err := r.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: sync passage levels: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	if n > 0 {
-		if err := bumpPassages(ctx, r.db); err != nil {
-			return 0, err
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `UPDATE passage_sources SET tlp = o.eff_tlp
+		FROM objects o WHERE o.seq = passage_sources.object_seq AND o.eff_tlp <> passage_sources.tlp
+		RETURNING passage_sources.object_seq, passage_sources.tlp`)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: sync passage levels: %w", err)
+	}
+	var changed [][2]int64
+	for rows.Next() {
+		var c [2]int64
+		if err := rows.Scan(&c[0], &c[1]); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("sqlite: sync passage levels: %w", err)
+		}
+		changed = append(changed, c)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, fmt.Errorf("sqlite: sync passage levels: %w", err)
+	}
+	if len(changed) == 0 {
+		return 0, nil
+	}
+	for _, c := range changed {
+		if _, err := tx.ExecContext(ctx, `UPDATE passage_levels SET tlp = ?
+			WHERE id IN (SELECT id FROM passages WHERE object_seq = ?)`, c[1], c[0]); err != nil {
+			return 0, fmt.Errorf("sqlite: sync passage levels: %w", err)
 		}
 	}
-	return int(n), nil
+	if err := bumpPassages(ctx, tx); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("sqlite: sync passage levels: %w", err)
+	}
+	return len(changed), nil
 }
 
 // Passages returns the passages with the given ids.

@@ -36,6 +36,7 @@ func (r *PassageRepo) SyncBatch(ctx context.Context, limit int) (index.SyncStats
 		return st, err
 	}
 	defer w.close()
+	seqs := make([]any, 0, len(srcs))
 	for _, src := range srcs {
 		n, err := w.write(ctx, src)
 		if err != nil {
@@ -43,6 +44,10 @@ func (r *PassageRepo) SyncBatch(ctx context.Context, limit int) (index.SyncStats
 		}
 		st.Objects++
 		st.Passages += n
+		seqs = append(seqs, src.Seq)
+	}
+	if err := writeLevels(ctx, tx, seqs); err != nil {
+		return st, err
 	}
 	if st.Objects > 0 {
 		if err := bumpPassages(ctx, tx); err != nil {
@@ -53,6 +58,24 @@ func (r *PassageRepo) SyncBatch(ctx context.Context, limit int) (index.SyncStats
 		return st, fmt.Errorf("sqlite: passage sync commit: %w", err)
 	}
 	return st, nil
+}
+
+// writeLevels gives the passages of the objects cut (seqs) their object's
+// level in passage_levels, new passages and those whose object's level
+// changed, in one statement for the batch: one per passage would add a
+// tenth to the sync.
+func writeLevels(ctx context.Context, tx *sql.Tx, seqs []any) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO passage_levels (id, tlp)
+		SELECT p.id, s.tlp FROM passages p JOIN passage_sources s ON s.object_seq = p.object_seq
+		WHERE p.object_seq IN (`+marks(len(seqs))+`)
+		ON CONFLICT (id) DO UPDATE SET tlp = excluded.tlp WHERE tlp <> excluded.tlp`, seqs...)
+	if err != nil {
+		return fmt.Errorf("sqlite: passage levels: %w", err)
+	}
+	return nil
 }
 
 // staleSources reads the objects whose passages are missing or stale.
@@ -90,6 +113,7 @@ var passageWriterSQL = map[string]string{
 	"delVecs":  `DELETE FROM passage_vectors WHERE passage_id = ?`,
 	"ftsAdd":   `INSERT INTO passages_fts (rowid, head, body) VALUES (?, ?, ?)`,
 	"ftsDel":   `DELETE FROM passages_fts WHERE rowid = ?`,
+	"delLevel": `DELETE FROM passage_levels WHERE id = ?`,
 	"source":   `INSERT INTO passage_sources (object_seq, fingerprint, tlp) VALUES (?, ?, ?) ON CONFLICT (object_seq) DO UPDATE SET fingerprint = excluded.fingerprint, tlp = excluded.tlp`,
 	"nameOfID": `SELECT name, type, raw FROM objects WHERE id = ?`,
 }
@@ -132,11 +156,10 @@ func (w *passageWriter) write(ctx context.Context, src index.Source) (int, error
 		}
 	}
 	for _, id := range ch.Deletes {
-		if err := w.exec(ctx, "ftsDel", id); err != nil {
-			return 0, err
-		}
-		if err := w.exec(ctx, "delete", id); err != nil {
-			return 0, err
+		for _, q := range []string{"ftsDel", "delLevel", "delete"} {
+			if err := w.exec(ctx, q, id); err != nil {
+				return 0, err
+			}
 		}
 	}
 	return len(ch.Puts), w.exec(ctx, "source", src.Seq, src.Fingerprint, src.Level)
