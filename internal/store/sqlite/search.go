@@ -138,7 +138,7 @@ func (d *DB) ranked(ctx context.Context, v store.Viewer, q store.Query, match st
 		match string
 	}{
 		{tierNamed, `{name aliases} : (` + match + `)` + kinds},
-		{tierMentioned, `(` + match + `) NOT ({name aliases} : (` + match + `))` + kinds},
+		{tierMentioned, `{name aliases body} : (` + match + `) NOT ({name aliases} : (` + match + `))` + kinds},
 	} {
 		if len(out) > limit || (cur != nil && cur.Rank > tier.rank) {
 			continue

@@ -94,6 +94,13 @@ func testSearchTiers(t *testing.T, s store.Store) {
 	if !slices.Equal(got, []string{"alpha domain"}) {
 		t.Errorf("indicators only: %q", got)
 	}
+	// Words typed match text only, never the store's own index of types
+	// (SQLite keeps each type there as "k" and its hex).
+	for _, internal := range []string{"k6d616c77617265", "k6d616c"} {
+		if got := searchNames(t, s, store.LocalAdmin, store.Query{Text: internal}); len(got) != 0 {
+			t.Errorf("search %q finds %q", internal, got)
+		}
+	}
 	// A prefix finds what holds the word, not what has it only as an id.
 	got = searchNames(t, s, store.LocalAdmin, store.Query{Text: "alp"})
 	wantPrefix := []string{"Alpha Red", "alpha domain", "Delta", "Alpha", "Later 12", "Later 11", "Later 10",
