@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -50,7 +51,11 @@ func ParseCursor(s string) (*Cursor, error) {
 	var err1, err2 error
 	c.Seq, err1 = strconv.ParseInt(seq, 10, 64)
 	c.Rank, err2 = strconv.ParseFloat(rank, 64)
-	if !ok || err1 != nil || err2 != nil {
+	// A server issues positive sequence numbers and ranks that are
+	// tiers: whole numbers from 0. Anything else (NaN, infinities, 3.5, a
+	// negative number) would be compared as no issued cursor is.
+	if !ok || err1 != nil || err2 != nil || c.Seq <= 0 ||
+		math.IsInf(c.Rank, 0) || c.Rank < 0 || c.Rank != math.Trunc(c.Rank) {
 		return nil, fmt.Errorf("%w: cursor is not one this server issued", ErrBadQuery)
 	}
 	return c, nil

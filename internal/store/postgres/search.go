@@ -6,9 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
 )
 
@@ -31,6 +33,10 @@ func (d *DB) Search(ctx context.Context, v store.Viewer, q store.Query) (store.P
 	if err != nil {
 		return store.Page{}, err
 	}
+	q, ok := storable(q)
+	if !ok {
+		return store.Page{}, nil // a filter no stored text can equal
+	}
 	tsq := tsQuery(q.Text)
 	if tsq == "" && strings.TrimSpace(q.Text) != "" {
 		return store.Page{}, nil // only punctuation: nothing can match
@@ -41,6 +47,31 @@ func (d *DB) Search(ctx context.Context, v store.Viewer, q store.Query) (store.P
 	var args params
 	where := append([]string{`o.eff_tlp <= ` + args.add(int(v.Clearance))}, filters(q, &args)...)
 	return d.page(ctx, listSQL(where, cur, limit, &args), limit, args)
+}
+
+// storable returns q with its filters as PostgreSQL can compare them, and
+// false when one of them can equal nothing stored. PostgreSQL text holds
+// neither NUL nor invalid UTF-8, which a query string may: imports drop NUL
+// from labels and external ids (rows.go), so the filters drop it too, and
+// stored text is always valid UTF-8, so a filter that is not equals
+// nothing. The text itself goes to the index as words (store.Words), which
+// hold neither; exactMatches checks the rest.
+func storable(q store.Query) (store.Query, bool) {
+	ok := true
+	clean := func(s string) string {
+		ok = ok && utf8.ValidString(s)
+		return noNUL(s)
+	}
+	q.Label, q.ExternalID = clean(q.Label), clean(q.ExternalID)
+	q.Marking, q.CreatedBy = stix.ID(clean(string(q.Marking))), stix.ID(clean(string(q.CreatedBy)))
+	if len(q.Types) > 0 {
+		types := make([]string, len(q.Types))
+		for i, t := range q.Types {
+			types[i] = clean(t)
+		}
+		q.Types = types
+	}
+	return q, ok
 }
 
 // ranked runs a full-text search. Matches come in tiers, each newest
@@ -159,7 +190,9 @@ const maxExact = 100
 // text, ignoring case, each in its first tier, in tier order and newest
 // first.
 func (d *DB) exactMatches(ctx context.Context, text string) ([]store.Cursor, error) {
-	if text == "" {
+	// Text holding NUL or invalid UTF-8 names nothing exactly (names are
+	// valid UTF-8, and stored here without NUL), and PostgreSQL refuses it.
+	if text == "" || strings.ContainsRune(text, 0) || !utf8.ValidString(text) {
 		return nil, nil
 	}
 	rows, err := d.pool.Query(ctx, `SELECT seq, min(tier)::float8 AS t FROM (

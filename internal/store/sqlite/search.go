@@ -198,7 +198,8 @@ const maxExact = 100
 // exactMatches returns the objects whose name (tierName), one of whose
 // aliases (tierAlias) or one of whose external ids (tierExternalID) is
 // text, ignoring ASCII case and surrounding space, each in its first tier,
-// in tier order and newest first.
+// in tier order and newest first. Aliases are held one a line, so text
+// holding a newline is no alias, however it lines up with two of them.
 func (d *DB) exactMatches(ctx context.Context, text string) ([]store.Cursor, error) {
 	text = strings.TrimSpace(text)
 	words := store.Words(text)
@@ -211,7 +212,7 @@ func (d *DB) exactMatches(ctx context.Context, text string) ([]store.Cursor, err
 	rows, err := d.db.QueryContext(ctx, `SELECT seq, min(tier) AS t FROM (
 		SELECT seq, 1 AS tier FROM objects WHERE name = ?1 COLLATE NOCASE AND name <> ''
 		UNION ALL SELECT o.seq, 2 FROM objects_fts f CROSS JOIN objects o ON o.seq = f.rowid
-			WHERE objects_fts MATCH ?2
+			WHERE objects_fts MATCH ?2 AND instr(?1, char(10)) = 0
 			AND instr(char(10) || lower(o.aliases) || char(10), char(10) || lower(?1) || char(10)) > 0
 		UNION ALL SELECT o.seq, 3 FROM external_ids e CROSS JOIN objects o ON o.id = e.object_id
 			WHERE e.external_id = ?1

@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"objects above the viewer's clearance do not exist for them", testClearance},
 		{"a container's effective TLP is the highest of its contents", testContainerTLP},
 		{"a document is kept with its report and found by its text", testDocument},
+		{"search survives odd text, filters and cursors, and its index stays exact", testSearchAttack},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
