@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,15 +25,22 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, `+lockKey("import")+`)`, lockClass); err != nil {
 		return fmt.Errorf("postgres: put document: import lock: %w", err)
 	}
-	var name, aliases, desc string
-	err = tx.QueryRow(ctx, `SELECT name, aliases, description FROM objects WHERE id = $1`,
-		string(doc.ReportID)).Scan(&name, &aliases, &desc)
+	var typ, name, aliases, desc string
+	err = tx.QueryRow(ctx, `SELECT type, name, aliases, description FROM objects WHERE id = $1`,
+		string(doc.ReportID)).Scan(&typ, &name, &aliases, &desc)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("document's report %s: %w", doc.ReportID, store.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: document's report %s: %w", doc.ReportID, err)
 	}
+	if typ != "report" {
+		return fmt.Errorf("postgres: document's report %s is a %s", doc.ReportID, typ)
+	}
+	// PostgreSQL text holds neither NUL nor invalid UTF-8, which a file's
+	// extracted text may; the original file keeps every byte.
+	clean := func(s string) string { return strings.ToValidUTF8(noNUL(s), "\uFFFD") }
+	text := clean(doc.Text)
 	_, err = tx.Exec(
 		ctx,
 		`INSERT INTO documents (report_id, file_name, media_type, sha256, text, original, created, fts)
@@ -41,13 +49,13 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 		sha256 = excluded.sha256, text = excluded.text, original = excluded.original,
 		created = excluded.created, fts = excluded.fts`,
 		string(doc.ReportID),
-		doc.FileName,
-		doc.MediaType,
+		clean(doc.FileName),
+		clean(doc.MediaType),
 		doc.SHA256,
-		doc.Text,
+		text,
 		doc.Original,
 		doc.Created,
-		indexText(doc.Text, maxIndexedDocument),
+		indexText(text, maxIndexedDocument),
 	)
 	if err != nil {
 		return fmt.Errorf("postgres: put document %s: %w", doc.ReportID, err)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"errors"
 	"testing"
 	"time"
@@ -169,5 +170,22 @@ func testDocument(t *testing.T, s store.Store) {
 	}
 	if _, err := s.GetDocument(ctx, greenViewer, mixedReport); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("document of a hidden report: %v", err)
+	}
+	// Text extracted from a file may hold NUL and bytes that are not UTF-8:
+	// the document is still kept and its words found.
+	doc.ReportID, doc.Text = greenReport, "wallaby\x00 loader \xff\xfe numbat"
+	if err := s.PutDocument(ctx, doc); err != nil {
+		t.Fatalf("document with NUL and invalid UTF-8: %v", err)
+	}
+	for _, w := range []string{"wallaby", "numbat"} {
+		page, err := s.Search(ctx, greenViewer, store.Query{Text: w})
+		if err != nil || len(page.Objects) != 1 || page.Objects[0].ID != greenReport {
+			t.Errorf("search %q in a document with NUL: %v %v", w, page.Objects, err)
+		}
+	}
+	// A document belongs to a report, and says so of anything else.
+	doc.ReportID = greenMal
+	if err := s.PutDocument(ctx, doc); err == nil || !strings.Contains(err.Error(), "is a malware") {
+		t.Errorf("document of a malware: %v", err)
 	}
 }
