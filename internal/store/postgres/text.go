@@ -39,7 +39,13 @@ func indexText(s string, max int) string {
 		return ' '
 	}, s)
 	if len(s) > max {
-		s = s[:strings.LastIndexByte(s[:max], ' ')+1]
+		cut := strings.LastIndexByte(s[:max], ' ') + 1
+		if cut == 0 {
+			// One word longer than max: keep its start, whole runes only.
+			for cut = max; cut > 0 && !utf8.RuneStart(s[cut]); cut-- {
+			}
+		}
+		s = s[:cut]
 	}
 	return s
 }

@@ -49,3 +49,11 @@ func TestTsQuery(t *testing.T) {
 		})
 	}
 }
+
+func TestIndexTextKeepsTheStartOfOneLongWord(t *testing.T) {
+	long := strings.Repeat("é", 80) // 160 bytes, no space
+	got := indexText(long, 101)
+	if got != strings.Repeat("é", 50) {
+		t.Errorf("one long word cut to %d bytes: %q", len(got), got)
+	}
+}
