@@ -3,6 +3,7 @@ package postgres
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tipster-cti/tipster/internal/store"
 )
