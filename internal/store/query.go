@@ -91,3 +91,16 @@ func Words(text string) []string {
 	}
 	return words
 }
+
+// InOrder returns the objects of found (by sequence number) in the order of
+// cs, leaving out those found lacks: how a backend hands back a page whose
+// order it settled before reading the objects.
+func InOrder(cs []Cursor, found map[int64]*Stored) []*Stored {
+	out := make([]*Stored, 0, len(cs))
+	for _, c := range cs {
+		if o := found[c.Seq]; o != nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}

@@ -280,13 +280,7 @@ func (d *DB) bySeq(ctx context.Context, cs []store.Cursor) ([]*store.Stored, err
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: search: %w", err)
 	}
-	out := make([]*store.Stored, 0, len(cs))
-	for _, c := range cs {
-		if o := found[c.Seq]; o != nil {
-			out = append(out, o)
-		}
-	}
-	return out, nil
+	return store.InOrder(cs, found), nil
 }
 
 func (d *DB) seqs(ctx context.Context, query string, args ...any) ([]int64, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
+	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
 // put imports the objects given as JSON in one batch.
@@ -40,28 +41,6 @@ func uuid(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
 func malware(n int, modified, name, desc string, extra string) string {
 	return fmt.Sprintf(`{"type":"malware","spec_version":"2.1","id":"malware--%s","created":"2024-01-01T00:00:00Z",
 		"modified":%q,"name":%q,"description":%q,"is_family":true%s}`, uuid(n), modified, name, desc, extra)
-}
-
-// searchAll pages through a search and returns the names found, in order.
-func searchAll(t *testing.T, d *DB, v store.Viewer, q store.Query) []string {
-	t.Helper()
-	var names []string
-	for pages := 0; ; pages++ {
-		p, err := d.Search(context.Background(), v, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range p.Objects {
-			names = append(names, o.Object.Name)
-		}
-		if p.Next == "" {
-			return names
-		}
-		if pages > 100 {
-			t.Fatal("search does not end")
-		}
-		q.Cursor = p.Next
-	}
 }
 
 // TestSearchIndexFollowsChanges replaces objects and report documents many
@@ -119,7 +98,7 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 				}
 			}
 			var got []string
-			for _, name := range searchAll(t, d, store.LocalAdmin, store.Query{Text: w + " "}) {
+			for _, name := range storetest.SearchNames(t, d, store.LocalAdmin, store.Query{Text: w + " "}) {
 				got = append(got, strings.Fields(name)[0])
 			}
 			// The built-in TLP marking definitions are named with colours.
@@ -161,7 +140,7 @@ func TestMigrationRebuildsIndexAsImportDoes(t *testing.T) {
 	words := []string{"ivy", "poison", "darkmoon", "remote", "quarterly", "campaign", "the"}
 	before := map[string][]string{}
 	for _, w := range words {
-		before[w] = searchAll(t, d, store.LocalAdmin, store.Query{Text: w})
+		before[w] = storetest.SearchNames(t, d, store.LocalAdmin, store.Query{Text: w})
 	}
 	sqlText, err := fs.ReadFile(migrations, "migrations/0006_fts_columnsize.sql")
 	if err != nil {
@@ -176,13 +155,13 @@ func TestMigrationRebuildsIndexAsImportDoes(t *testing.T) {
 		}
 	}
 	for _, w := range words {
-		if got := searchAll(t, d, store.LocalAdmin, store.Query{Text: w}); !slices.Equal(got, before[w]) {
+		if got := storetest.SearchNames(t, d, store.LocalAdmin, store.Query{Text: w}); !slices.Equal(got, before[w]) {
 			t.Errorf("%q after rebuild: %q, before %q", w, got, before[w])
 		}
 	}
 	// A removal restating ftsText's text must leave nothing behind.
 	put(t, d, malware(1, "2024-02-01T00:00:00Z", "Renamed", "nothing", ""))
-	if got := searchAll(t, d, store.LocalAdmin, store.Query{Text: "darkmoon"}); !slices.Equal(got, []string{"Quarterly"}) {
+	if got := storetest.SearchNames(t, d, store.LocalAdmin, store.Query{Text: "darkmoon"}); !slices.Equal(got, []string{"Quarterly"}) {
 		t.Errorf("darkmoon after renaming: %q", got)
 	}
 	if _, err := d.db.ExecContext(ctx, `INSERT INTO objects_fts (objects_fts) VALUES ('integrity-check')`); err != nil {

@@ -1,8 +1,8 @@
 package storetest
 
 import (
-	"strings"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 

@@ -58,7 +58,7 @@ func testSearchAttack(t *testing.T, s store.Store) {
 		"T1566":      {"Phish kit"},
 		"cve-2021-4": {"Phish kit"},
 	} {
-		if got := searchNames(t, s, store.LocalAdmin, store.Query{Text: text}); !slices.Equal(got, want) {
+		if got := SearchNames(t, s, store.LocalAdmin, store.Query{Text: text}); !slices.Equal(got, want) {
 			t.Errorf("search %q: %q, want %q", text, got, want)
 		}
 	}
@@ -74,11 +74,11 @@ func testSearchAttack(t *testing.T, s store.Store) {
 	// An alias is one line of an object's aliases: text spanning two of
 	// them names no alias, so the object whose name holds the words, newer,
 	// comes first, as in a store that keeps aliases apart.
-	if got, want := searchNames(t, s, store.LocalAdmin, store.Query{Text: "one two\nthree"}),
+	if got, want := SearchNames(t, s, store.LocalAdmin, store.Query{Text: "one two\nthree"}),
 		[]string{"one two three", "Multi"}; !slices.Equal(got, want) {
 		t.Errorf("text across two aliases: %q, want %q", got, want)
 	}
-	if got, want := searchNames(t, s, store.LocalAdmin, store.Query{Text: "one two"}),
+	if got, want := SearchNames(t, s, store.LocalAdmin, store.Query{Text: "one two"}),
 		[]string{"Multi", "one two three"}; !slices.Equal(got, want) {
 		t.Errorf("a whole alias: %q, want %q", got, want)
 	}
@@ -87,7 +87,7 @@ func testSearchAttack(t *testing.T, s store.Store) {
 	expect := func(step string, found map[string][]string) {
 		t.Helper()
 		for text, want := range found {
-			got := searchNames(t, s, store.LocalAdmin, store.Query{Text: text})
+			got := SearchNames(t, s, store.LocalAdmin, store.Query{Text: text})
 			if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
 				t.Errorf("%s: search %q: %q, want %q", step, text, got, want)
 			}

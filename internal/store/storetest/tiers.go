@@ -18,8 +18,8 @@ func tierMalware(n int, name, desc, extra string) string {
 		tierUUID(n), name, desc, extra)
 }
 
-// searchNames pages through a search and returns the names found, in order.
-func searchNames(t *testing.T, s store.Store, v store.Viewer, q store.Query) []string {
+// SearchNames pages through a search and returns the names found, in order.
+func SearchNames(t *testing.T, s store.Store, v store.Viewer, q store.Query) []string {
 	t.Helper()
 	var names []string
 	for pages := 0; ; pages++ {
@@ -79,30 +79,30 @@ func testSearchTiers(t *testing.T, s store.Store) {
 	green := store.Viewer{Name: "green", Clearance: stix.TLPGreen}
 	wantGreen := slices.DeleteFunc(slices.Clone(want), func(s string) bool { return s == "Alpha Red" })
 	for limit := 1; limit <= 15; limit++ {
-		if got := searchNames(t, s, store.LocalAdmin, store.Query{Text: "alpha", Limit: limit}); !slices.Equal(got, want) {
+		if got := SearchNames(t, s, store.LocalAdmin, store.Query{Text: "alpha", Limit: limit}); !slices.Equal(got, want) {
 			t.Errorf("pages of %d:\n got %q\nwant %q", limit, got, want)
 		}
-		if got := searchNames(t, s, green, store.Query{Text: "ALPHA ", Limit: limit}); !slices.Equal(got, wantGreen) {
+		if got := SearchNames(t, s, green, store.Query{Text: "ALPHA ", Limit: limit}); !slices.Equal(got, wantGreen) {
 			t.Errorf("TLP:GREEN, pages of %d: %q", limit, got)
 		}
 	}
-	typed := searchNames(t, s, store.LocalAdmin, store.Query{Text: "alpha", Types: []string{"malware"}, Limit: 2})
+	typed := SearchNames(t, s, store.LocalAdmin, store.Query{Text: "alpha", Types: []string{"malware"}, Limit: 2})
 	if w := slices.DeleteFunc(slices.Clone(want), func(s string) bool { return s == "alpha domain" }); !slices.Equal(typed, w) {
 		t.Errorf("malware only: %q", typed)
 	}
-	got := searchNames(t, s, store.LocalAdmin, store.Query{Text: "alpha", Types: []string{"indicator"}})
+	got := SearchNames(t, s, store.LocalAdmin, store.Query{Text: "alpha", Types: []string{"indicator"}})
 	if !slices.Equal(got, []string{"alpha domain"}) {
 		t.Errorf("indicators only: %q", got)
 	}
 	// Words typed match text only, never the store's own index of types
 	// (SQLite keeps each type there as "k" and its hex).
 	for _, internal := range []string{"k6d616c77617265", "k6d616c"} {
-		if got := searchNames(t, s, store.LocalAdmin, store.Query{Text: internal}); len(got) != 0 {
+		if got := SearchNames(t, s, store.LocalAdmin, store.Query{Text: internal}); len(got) != 0 {
 			t.Errorf("search %q finds %q", internal, got)
 		}
 	}
 	// A prefix finds what holds the word, not what has it only as an id.
-	got = searchNames(t, s, store.LocalAdmin, store.Query{Text: "alp"})
+	got = SearchNames(t, s, store.LocalAdmin, store.Query{Text: "alp"})
 	wantPrefix := []string{"Alpha Red", "alpha domain", "Delta", "Alpha", "Later 12", "Later 11", "Later 10",
 		"Later 9", "Later 8", "Later 7", "Later 6", "Gamma", "Beta"}
 	if !slices.Equal(got, wantPrefix) {
