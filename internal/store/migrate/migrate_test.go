@@ -3,6 +3,7 @@ package migrate_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,6 +20,10 @@ import (
 
 var ctx = context.Background()
 
+// sharedData is the real data beside the checkout, which users do not have:
+// tests that need it skip without it.
+const sharedData = "../../../../shared/data"
+
 func openSQLite(t *testing.T) store.Store {
 	t.Helper()
 	db, err := sqlite.Open(ctx, t.TempDir())
@@ -34,8 +39,8 @@ func openSQLite(t *testing.T) store.Store {
 func source(t *testing.T) store.Store {
 	t.Helper()
 	s := openSQLite(t)
-	storetest.ImportFile(t, s, "cti-documentation/apt1.json", ingest.Options{})
-	storetest.ImportFile(t, s, "attack-v14/ics-attack.json", ingest.Options{})
+	storetest.ImportFile(t, s, filepath.Join(sharedData, "cti-documentation/apt1.json"), ingest.Options{})
+	storetest.ImportFile(t, s, filepath.Join(sharedData, "attack-v14/ics-attack.json"), ingest.Options{})
 	storetest.LoadClearanceFixture(t, s)
 	doc := store.Document{ReportID: storetest.FixtureMixedReport, FileName: "advisory.txt", MediaType: "text/plain",
 		SHA256: "abc", Text: "The quokka campaign used spearphishing.", Original: []byte("raw bytes"),
@@ -119,7 +124,7 @@ func ids(objs []*store.Stored) []stix.ID {
 
 func TestCopyIntoAStoreHoldingOtherObjectsFailsTheCountCheck(t *testing.T) {
 	from := openSQLite(t)
-	storetest.ImportFile(t, from, "cti-documentation/apt1.json", ingest.Options{})
+	storetest.ImportFile(t, from, filepath.Join(sharedData, "cti-documentation/apt1.json"), ingest.Options{})
 	to := openSQLite(t)
 	storetest.LoadClearanceFixture(t, to)
 	_, err := migrate.Copy(ctx, from, to, nil)

@@ -24,7 +24,7 @@ func readBundles(b *testing.B) [][]byte {
 	b.Helper()
 	var out [][]byte
 	for _, name := range attackBundles {
-		data, err := os.ReadFile(filepath.Join(storetest.SharedData, name))
+		data, err := os.ReadFile(filepath.Join(sharedData, name))
 		if err != nil {
 			b.Skipf("real data not available: %v", err)
 		}
@@ -63,7 +63,7 @@ func BenchmarkConcurrentImporters(b *testing.B) {
 	readBundles(b)
 	want := pgtest.New(b)
 	for _, name := range attackBundles {
-		storetest.ImportFile(b, want, name, ingest.Options{})
+		storetest.ImportFile(b, want, filepath.Join(sharedData, name), ingest.Options{})
 	}
 	wantCounts, err := want.Count(ctx, store.LocalAdmin)
 	if err != nil {

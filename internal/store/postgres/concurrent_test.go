@@ -47,7 +47,7 @@ func importAtOnce(t testing.TB, dbs []*postgres.DB, files []string) []ingest.Sum
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
 	for i, name := range files {
-		f, err := os.Open(filepath.Join(storetest.SharedData, name))
+		f, err := os.Open(filepath.Join(sharedData, name))
 		if err != nil {
 			t.Skipf("real data not available: %v", err)
 		}
@@ -70,7 +70,7 @@ func TestTwoServersImportingAtOnceBothSucceedWithCorrectCounts(t *testing.T) {
 
 	want := pgtest.New(t)
 	for _, name := range attackBundles {
-		storetest.ImportFile(t, want, name, ingest.Options{})
+		storetest.ImportFile(t, want, filepath.Join(sharedData, name), ingest.Options{})
 	}
 	wantCounts, err := want.Count(ctx, store.LocalAdmin)
 	if err != nil {

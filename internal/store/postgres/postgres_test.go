@@ -8,6 +8,10 @@ import (
 	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
+// sharedData is the real data beside the checkout, which users do not have:
+// tests that need it skip without it.
+const sharedData = "../../../../shared/data"
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return pgtest.New(t) })
+	storetest.Run(t, sharedData, func(t *testing.T) store.Store { return pgtest.New(t) })
 }

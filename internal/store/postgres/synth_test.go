@@ -13,7 +13,6 @@ import (
 
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
-	"github.com/tipster-cti/tipster/internal/store/storetest"
 )
 
 // corpus is the real text that synthetic objects are made of: the names
@@ -29,7 +28,7 @@ func loadCorpus(tb testing.TB) corpus {
 	tb.Helper()
 	var c corpus
 	for _, name := range attackBundles {
-		f, err := os.Open(filepath.Join(storetest.SharedData, name))
+		f, err := os.Open(filepath.Join(sharedData, name))
 		if err != nil {
 			tb.Skipf("real data not available: %v", err)
 		}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/tipster-cti/tipster/internal/ingest"
 	"github.com/tipster-cti/tipster/internal/stix"
-	"github.com/tipster-cti/tipster/internal/store/storetest"
 	"github.com/tipster-cti/tipster/scripts/genbundle/gen"
 )
 
@@ -51,7 +50,7 @@ func rawObjects(t testing.TB, bundle []byte) [][]byte {
 func parsed(b *testing.B, files ...string) []*stix.Object {
 	var out []*stix.Object
 	for _, f := range files {
-		data, err := os.ReadFile(storetest.SharedData + "/" + f)
+		data, err := os.ReadFile(sharedData + "/" + f)
 		if err != nil {
 			b.Skipf("real data not available (%v): it lives in ../shared beside the checkout", err)
 		}

@@ -17,12 +17,12 @@ const (
 	mitreIdentity = stix.ID("identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5")
 )
 
-func testImportCounts(t *testing.T, s store.Store) {
-	sum := ImportFile(t, s, "attack-v14/ics-attack.json", ingest.Options{})
+func (c suite) testImportCounts(t *testing.T, s store.Store) {
+	sum := c.importFile(t, s, "attack-v14/ics-attack.json")
 	if sum.Created != 1794 || len(sum.Skipped) != 0 {
 		t.Fatalf("ICS: created %d, skipped %v; want 1794 created", sum.Created, sum.Skipped)
 	}
-	sum = ImportFile(t, s, "attack-v14/mobile-attack.json", ingest.Options{})
+	sum = c.importFile(t, s, "attack-v14/mobile-attack.json")
 	// Mobile shares its identity and marking definition with ICS, and one
 	// of its relationships has modified before created.
 	if sum.Created+sum.Unchanged != 2186 || len(sum.Skipped) != 1 {
@@ -48,9 +48,9 @@ func testImportCounts(t *testing.T, s store.Store) {
 	}
 }
 
-func testReimport(t *testing.T, s store.Store) {
-	first := ImportFile(t, s, "cti-documentation/apt1.json", ingest.Options{})
-	second := ImportFile(t, s, "cti-documentation/apt1.json", ingest.Options{})
+func (c suite) testReimport(t *testing.T, s store.Store) {
+	first := c.importFile(t, s, "cti-documentation/apt1.json")
+	second := c.importFile(t, s, "cti-documentation/apt1.json")
 	if first.Created != 76 {
 		t.Errorf("first import created %d, want 76", first.Created)
 	}
@@ -108,9 +108,9 @@ func testSyntaxRollback(t *testing.T, s store.Store) {
 	}
 }
 
-func testSearch(t *testing.T, s store.Store) {
-	ImportFile(t, s, "cti-documentation/apt1.json", ingest.Options{})
-	ImportFile(t, s, "attack-v14/ics-attack.json", ingest.Options{})
+func (c suite) testSearch(t *testing.T, s store.Store) {
+	c.importFile(t, s, "cti-documentation/apt1.json")
+	c.importFile(t, s, "attack-v14/ics-attack.json")
 	cases := []struct{ q, wantFirst string }{
 		{"APT1", "APT1"},
 		{"comment crew", "APT1"}, // an alias
@@ -137,9 +137,9 @@ func testSearch(t *testing.T, s store.Store) {
 	_ = page
 }
 
-func testFilters(t *testing.T, s store.Store) {
-	ImportFile(t, s, "attack-v14/ics-attack.json", ingest.Options{})
-	ImportFile(t, s, "cti-documentation/apt1.json", ingest.Options{})
+func (c suite) testFilters(t *testing.T, s store.Store) {
+	c.importFile(t, s, "attack-v14/ics-attack.json")
+	c.importFile(t, s, "cti-documentation/apt1.json")
 	cases := []struct {
 		name string
 		q    store.Query
@@ -180,8 +180,8 @@ func testFilters(t *testing.T, s store.Store) {
 	}
 }
 
-func testPagination(t *testing.T, s store.Store) {
-	ImportFile(t, s, "attack-v14/ics-attack.json", ingest.Options{})
+func (c suite) testPagination(t *testing.T, s store.Store) {
+	c.importFile(t, s, "attack-v14/ics-attack.json")
 	for _, q := range []store.Query{{Types: []string{"relationship"}, Limit: 97}, {Text: "control", Limit: 7}} {
 		seen := map[stix.ID]bool{}
 		pages := 0

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tipster-cti/tipster/internal/ingest"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
 )
@@ -133,8 +132,8 @@ func testContainerTLP(t *testing.T, s store.Store) {
 	}
 }
 
-func testGraph(t *testing.T, s store.Store) {
-	ImportFile(t, s, "cti-documentation/apt1.json", ingest.Options{})
+func (c suite) testGraph(t *testing.T, s store.Store) {
+	c.importFile(t, s, "cti-documentation/apt1.json")
 	rels, err := s.Relationships(ctx, store.LocalAdmin, apt1Set)
 	if err != nil || len(rels) == 0 {
 		t.Fatalf("APT1 relationships: %v %v", rels, err)

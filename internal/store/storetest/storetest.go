@@ -17,26 +17,26 @@ import (
 // Factory returns a new, empty store for one test; the suite closes it.
 type Factory func(t *testing.T) store.Store
 
-// SharedData is the real data beside the checkout, relative to a package
-// directory three levels down (internal/store/<backend>).
-const SharedData = "../../../../shared/data"
-
-// Run runs the whole suite against the backend that newStore opens.
-func Run(t *testing.T, newStore Factory) {
+// Run runs the whole suite against the backend that newStore opens. data
+// is the directory of the real data the suite imports (the shared data
+// beside the checkout, as the calling test names it); the cases that need
+// it skip when it is absent.
+func Run(t *testing.T, data string, newStore Factory) {
+	c := suite{data: data}
 	tests := []struct {
 		name string
 		fn   func(*testing.T, store.Store)
 	}{
-		{"a real bundle imports with every object counted", testImportCounts},
-		{"importing the same bundle twice changes nothing", testReimport},
+		{"a real bundle imports with every object counted", c.testImportCounts},
+		{"importing the same bundle twice changes nothing", c.testReimport},
 		{"a newer modified replaces and an older one is ignored", testVersioning},
 		{"input that is not JSON leaves nothing written", testSyntaxRollback},
-		{"search finds names, aliases and descriptions by relevance", testSearch},
+		{"search finds names, aliases and descriptions by relevance", c.testSearch},
 		{"search lists exact names, then names, then mentions, each newest first", testSearchTiers},
-		{"search filters by type, label, marking, author and external id", testFilters},
-		{"search filters by an object's own TLP level, whichever TLP version marks it", testTLPFilter},
-		{"pages follow one another without gaps or repeats", testPagination},
-		{"relationships, containers and related reports are queryable", testGraph},
+		{"search filters by type, label, marking, author and external id", c.testFilters},
+		{"search filters by an object's own TLP level, whichever TLP version marks it", c.testTLPFilter},
+		{"pages follow one another without gaps or repeats", c.testPagination},
+		{"relationships, containers and related reports are queryable", c.testGraph},
 		{"objects above the viewer's clearance do not exist for them", testClearance},
 		{"a container's effective TLP is the highest of its contents", testContainerTLP},
 		{"a document is kept with its report and found by its text", testDocument},
@@ -51,18 +51,29 @@ func Run(t *testing.T, newStore Factory) {
 	}
 }
 
-// ImportFile imports one file of the shared data into s, skipping the test
-// when the shared data is absent.
-func ImportFile(t testing.TB, s store.Store, rel string, opt ingest.Options) ingest.Summary {
+// suite holds what the cases that import real data need.
+type suite struct {
+	data string // directory of the real data
+}
+
+// importFile imports the file rel of the real data into s.
+func (c suite) importFile(t testing.TB, s store.Store, rel string) ingest.Summary {
 	t.Helper()
-	f, err := os.Open(filepath.Join(SharedData, rel))
+	return ImportFile(t, s, filepath.Join(c.data, rel), ingest.Options{})
+}
+
+// ImportFile imports the bundle at path into s, skipping the test when the
+// file is absent (real data that a checkout may not have beside it).
+func ImportFile(t testing.TB, s store.Store, path string, opt ingest.Options) ingest.Summary {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("real data not available (%v): it lives in ../shared beside the checkout", err)
+		t.Skipf("real data not available: %v", err)
 	}
 	defer f.Close()
 	sum, err := ingest.Bundle(context.Background(), s, f, opt)
 	if err != nil {
-		t.Fatalf("import %s: %v", rel, err)
+		t.Fatalf("import %s: %v", path, err)
 	}
 	return sum
 }

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/tipster-cti/tipster/internal/ingest"
 	"github.com/tipster-cti/tipster/internal/stix"
 	"github.com/tipster-cti/tipster/internal/store"
 )
@@ -22,9 +21,9 @@ const (
 // testTLPFilter filters by an object's own level over objects marked with
 // TLP 1.0 definitions (the OASIS examples) and TLP 2.0 ones (the
 // clearance fixture).
-func testTLPFilter(t *testing.T, s store.Store) {
-	ImportFile(t, s, "cti-documentation/using-marking-definitions.json", ingest.Options{})
-	ImportFile(t, s, "cti-documentation/using-granular-markings.json", ingest.Options{})
+func (c suite) testTLPFilter(t *testing.T, s store.Store) {
+	c.importFile(t, s, "cti-documentation/using-marking-definitions.json")
+	c.importFile(t, s, "cti-documentation/using-granular-markings.json")
 	LoadClearanceFixture(t, s)
 	cases := []struct {
 		name   string
