@@ -28,6 +28,13 @@ type Cursor struct {
 	Rank float64
 }
 
+// After reports whether the row at c comes after the cursor cur in a
+// ranked listing, ordered by rank and then newest first; every row comes
+// after a nil cursor.
+func (c Cursor) After(cur *Cursor) bool {
+	return cur == nil || c.Rank > cur.Rank || (c.Rank == cur.Rank && c.Seq < cur.Seq)
+}
+
 // String encodes the cursor for a client; "" for the zero cursor.
 func (c Cursor) String() string {
 	if c.Seq == 0 {

@@ -100,21 +100,23 @@ func (d *DB) ranked(ctx context.Context, v store.Viewer, q store.Query, cur *sto
 	}
 	var out []store.Cursor
 	if cur == nil || cur.Rank < tierNamed {
+		// Tiers 1 to 3: few objects, read at once.
+		var cands []store.Cursor
 		var seqs []int64
 		for _, c := range exact {
-			if cur == nil || c.Rank > cur.Rank || (c.Rank == cur.Rank && c.Seq < cur.Seq) {
-				seqs = append(seqs, c.Seq)
+			if c.After(cur) {
+				cands, seqs = append(cands, c), append(seqs, c.Seq)
 			}
 		}
 		if len(seqs) > 0 {
 			var args params
 			where := append(filter(&args), `o.seq = ANY(`+args.add(seqs)+`)`)
-			pass, err := d.seqs(ctx, `SELECT o.seq FROM objects o WHERE `+strings.Join(where, " AND "), args...)
+			pass, err := d.seqSet(ctx, `SELECT o.seq FROM objects o WHERE `+strings.Join(where, " AND "), args...)
 			if err != nil {
 				return store.Page{}, err
 			}
-			for _, c := range exact {
-				if pass[c.Seq] && (cur == nil || c.Rank > cur.Rank || (c.Rank == cur.Rank && c.Seq < cur.Seq)) {
+			for _, c := range cands {
+				if pass[c.Seq] {
 					out = append(out, c)
 				}
 			}
@@ -216,8 +218,8 @@ func (d *DB) exactMatches(ctx context.Context, text string) ([]store.Cursor, err
 	return out, nil
 }
 
-// seqs returns the set of sequence numbers a query gives.
-func (d *DB) seqs(ctx context.Context, query string, args ...any) (map[int64]bool, error) {
+// seqSet returns the set of sequence numbers a query gives.
+func (d *DB) seqSet(ctx context.Context, query string, args ...any) (map[int64]bool, error) {
 	rows, err := d.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: search: %w", err)

@@ -20,16 +20,16 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 	}
 	defer tx.Rollback()
 	var seq int64
-	var typ, name, aliases, desc string
-	err = tx.QueryRowContext(ctx, `SELECT seq, type, name, aliases, description FROM objects WHERE id = ?`,
-		doc.ReportID).Scan(&seq, &typ, &name, &aliases, &desc)
+	var typ string
+	err = tx.QueryRowContext(ctx, `SELECT seq, type FROM objects WHERE id = ?`, doc.ReportID).Scan(&seq, &typ)
 	if err != nil {
 		return fmt.Errorf("sqlite: document's report %s: %w", doc.ReportID, err)
 	}
 	if typ != "report" {
 		return fmt.Errorf("sqlite: document's report %s is a %s", doc.ReportID, typ)
 	}
-	if err := ftsUnindex(ctx, tx, seq); err != nil {
+	o, err := ftsUnindex(ctx, tx, seq)
+	if err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(
@@ -49,7 +49,7 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: put document %s: %w", doc.ReportID, err)
 	}
-	if n, a, body, kind, ok := ftsText(typ, name, aliases, desc, doc.Text); ok {
+	if n, a, body, kind, ok := ftsText(o.typ, o.name, o.aliases, o.description, doc.Text); ok {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO objects_fts (rowid, name, aliases, body, kind) VALUES (?,?,?,?,?)`,
 			seq, n, a, body, kind); err != nil {

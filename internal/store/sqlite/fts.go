@@ -34,24 +34,30 @@ func kindToken(typ string) string { return "k" + hex.EncodeToString([]byte(typ))
 const ftsDeleteSQL = `INSERT INTO objects_fts (objects_fts, rowid, name, aliases, body, kind)
 	VALUES ('delete', ?, ?, ?, ?, ?)`
 
+// indexed is what objects holds of an object's text, as its full-text row
+// was made from it.
+type indexed struct {
+	typ, name, aliases, description string
+}
+
 // ftsUnindex removes the full-text row of the object at seq, restating its
-// text from the stored columns and, for a report, its document's text. It
-// must run before either changes.
-func ftsUnindex(ctx context.Context, tx *sql.Tx, seq int64) error {
-	var typ, name, aliases, desc string
+// text from the stored columns and, for a report, its document's text, and
+// returns the columns it read. It must run before either changes.
+func ftsUnindex(ctx context.Context, tx *sql.Tx, seq int64) (indexed, error) {
+	var o indexed
 	var docText sql.NullString
 	err := tx.QueryRowContext(ctx, `SELECT o.type, o.name, o.aliases, o.description, d.text
 		FROM objects o LEFT JOIN documents d ON o.type = 'report' AND d.report_id = o.id WHERE o.seq = ?`, seq).
-		Scan(&typ, &name, &aliases, &desc, &docText)
+		Scan(&o.typ, &o.name, &o.aliases, &o.description, &docText)
 	if err != nil {
-		return fmt.Errorf("sqlite: read indexed text of %d: %w", seq, err)
+		return o, fmt.Errorf("sqlite: read indexed text of %d: %w", seq, err)
 	}
-	n, a, body, kind, ok := ftsText(typ, name, aliases, desc, docText.String)
+	n, a, body, kind, ok := ftsText(o.typ, o.name, o.aliases, o.description, docText.String)
 	if !ok {
-		return nil
+		return o, nil
 	}
 	if _, err := tx.ExecContext(ctx, ftsDeleteSQL, seq, n, a, body, kind); err != nil {
-		return fmt.Errorf("sqlite: unindex %d: %w", seq, err)
+		return o, fmt.Errorf("sqlite: unindex %d: %w", seq, err)
 	}
-	return nil
+	return o, nil
 }

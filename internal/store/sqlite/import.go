@@ -240,7 +240,7 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error {
 	tlp := im.ownLevel(o)
 	eff, known := im.effectiveLevel(o, tlp)
-	if err := ftsUnindex(ctx, im.tx, seq); err != nil {
+	if _, err := ftsUnindex(ctx, im.tx, seq); err != nil {
 		return err
 	}
 	err := im.exec(ctx, "update", o.SpecVersion, timeText(o.Created), timeText(o.Modified), o.Revoked,

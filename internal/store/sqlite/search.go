@@ -120,7 +120,7 @@ func (d *DB) ranked(ctx context.Context, v store.Viewer, q store.Query, match st
 		// Tiers 1 to 3: few objects, read at once.
 		var cands []store.Cursor
 		for _, c := range exact {
-			if cur == nil || c.Rank > cur.Rank || (c.Rank == cur.Rank && c.Seq < cur.Seq) {
+			if c.After(cur) {
 				cands = append(cands, c)
 			}
 		}
