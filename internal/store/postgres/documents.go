@@ -76,7 +76,8 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 func (d *DB) GetDocument(ctx context.Context, v store.Viewer, id stix.ID) (*store.Document, error) {
 	var doc store.Document
 	var reportID string
-	err := d.pool.QueryRow(ctx, `SELECT d.report_id, d.file_name, d.media_type, d.sha256, d.text, d.original, d.created
+	err := d.pool.QueryRow(ctx, `SELECT d.report_id, d.file_name, d.media_type, d.sha256,
+		d.text, d.original, d.created
 		FROM documents d JOIN objects o ON o.id = d.report_id WHERE d.report_id = $1 AND o.eff_tlp <= $2`,
 		string(id), int(v.Clearance)).
 		Scan(&reportID, &doc.FileName, &doc.MediaType, &doc.SHA256, &doc.Text,
