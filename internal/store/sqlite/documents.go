@@ -28,8 +28,7 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 	if typ != "report" {
 		return fmt.Errorf("sqlite: document's report %s is a %s", doc.ReportID, typ)
 	}
-	o, err := ftsUnindex(ctx, tx, seq)
-	if err != nil {
+	if err := ftsUnindex(ctx, tx, seq); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(
@@ -49,12 +48,8 @@ func (d *DB) PutDocument(ctx context.Context, doc store.Document) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: put document %s: %w", doc.ReportID, err)
 	}
-	if n, a, body, kind, ok := ftsText(o.typ, o.name, o.aliases, o.description, doc.Text); ok {
-		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO objects_fts (rowid, name, aliases, body, kind) VALUES (?,?,?,?,?)`,
-			seq, n, a, body, kind); err != nil {
-			return fmt.Errorf("sqlite: index document: %w", err)
-		}
+	if err := ftsIndex(ctx, tx, seq); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -32,32 +32,47 @@ type importer struct {
 	stmts map[string]*sql.Stmt
 	done  bool
 
+	start   int64 // the sequence number of the first new object: those from start on are new
 	nextSeq int64
+	ftsFrom int64                // the first new object not yet in the full-text index
 	pending map[string]bool      // ids in the batches, not yet written
 	levels  map[stix.ID]stix.TLP // TLP markings: stored when the import began, or written since
 	recent  recentLevels         // own levels of the objects written lately
+	// unknown counts the references to each target not written lately by
+	// this import; Commit counts those whose target is not stored.
+	unknown map[string]int
 
-	objects, refs, labels, extIDs, fts, markings *batch
-	// Temporary tables for Commit: every id written; containers whose
-	// effective level is left to Commit; new objects with a level above
-	// CLEAR, whose containers from earlier imports Commit rechecks; objects
-	// written over a stored version, all of whose containers it rechecks.
-	touched, recheck, raised, changed *batch
+	objects, refs, labels, extIDs, markings *batch
+	// Temporary tables for Commit: containers whose effective level is
+	// left to Commit; new objects with a level above CLEAR, whose
+	// containers from earlier imports Commit rechecks; objects written over
+	// a stored version, all of whose containers it rechecks; the targets of
+	// references that unknown held once it grew too large.
+	recheck, raised, changed, targets *batch
 }
 
 // flushEvery is how many objects are collected before their rows are written.
 const flushEvery = 1024
 
-// tempTables hold, for the length of one import, what Commit must revisit.
-var tempTables = []string{"touched", "recheck", "raised", "changed"}
+// maxUnknown is how many targets unknown holds before they are written to
+// the temporary table targets, so that memory stays bounded.
+const maxUnknown = 1 << 15
 
-// begin starts a write transaction.
-func (d *DB) begin(ctx context.Context) (store.Importer, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
+// tempTables hold, for the length of one import, what Commit must revisit.
+var tempTables = []struct{ name, cols string }{
+	{"recheck", "id TEXT PRIMARY KEY"},
+	{"raised", "id TEXT PRIMARY KEY"},
+	{"changed", "id TEXT PRIMARY KEY"},
+	{"targets", "id TEXT NOT NULL, n INTEGER NOT NULL"},
+}
+
+// begin starts a write transaction on conn.
+func (d *DB) begin(ctx context.Context, conn *sql.Conn) (store.Importer, error) {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
-	im := &importer{tx: tx, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{},
+	im := &importer{tx: tx, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}, unknown: map[string]int{},
 		objects: newBatch(
 			"INSERT OR FAIL",
 			`objects (id, type, spec_version, created, modified, revoked, name,
@@ -67,12 +82,11 @@ func (d *DB) begin(ctx context.Context) (store.Importer, error) {
 		refs:     newBatch("INSERT OR IGNORE", `refs (source_id, prop, target_id)`, 3),
 		labels:   newBatch("INSERT OR IGNORE", `labels (object_id, label)`, 2),
 		extIDs:   newBatch("INSERT OR IGNORE", `external_ids (object_id, external_id)`, 2),
-		fts:      newBatch("INSERT OR FAIL", `objects_fts (rowid, name, aliases, body, kind)`, 5),
 		markings: newBatch("INSERT OR REPLACE", `markings (id, level)`, 2),
-		touched:  newBatch("INSERT OR IGNORE", `touched (id)`, 1),
 		recheck:  newBatch("INSERT OR IGNORE", `recheck (id)`, 1),
 		raised:   newBatch("INSERT OR IGNORE", `raised (id)`, 1),
 		changed:  newBatch("INSERT OR IGNORE", `changed (id)`, 1),
+		targets:  newBatch("INSERT", `targets (id, n)`, 2),
 	}
 	if err := im.begin(ctx); err != nil {
 		tx.Rollback()
@@ -85,7 +99,7 @@ func (d *DB) begin(ctx context.Context) (store.Importer, error) {
 // the known TLP markings.
 func (im *importer) begin(ctx context.Context) error {
 	for _, t := range tempTables {
-		for _, q := range []string{`CREATE TEMP TABLE IF NOT EXISTS ` + t + ` (id TEXT PRIMARY KEY)`, `DELETE FROM ` + t} {
+		for _, q := range []string{`CREATE TEMP TABLE IF NOT EXISTS ` + t.name + ` (` + t.cols + `)`, `DELETE FROM ` + t.name} {
 			if _, err := im.tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -94,6 +108,7 @@ func (im *importer) begin(ctx context.Context) error {
 	if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM objects`).Scan(&im.nextSeq); err != nil {
 		return err
 	}
+	im.start, im.ftsFrom = im.nextSeq, im.nextSeq
 	rows, err := im.tx.QueryContext(ctx, `SELECT id, level FROM markings`)
 	if err != nil {
 		return err
@@ -118,12 +133,11 @@ func (im *importer) batches() []*batch {
 		im.refs,
 		im.labels,
 		im.extIDs,
-		im.fts,
 		im.markings,
-		im.touched,
 		im.recheck,
 		im.raised,
 		im.changed,
+		im.targets,
 	}
 }
 
@@ -134,7 +148,6 @@ var importSQL = map[string]string{
 	"delRefs":   `DELETE FROM refs WHERE source_id = ?`,
 	"delLabels": `DELETE FROM labels WHERE object_id = ?`,
 	"delExt":    `DELETE FROM external_ids WHERE object_id = ?`,
-	"docText":   `SELECT text FROM documents WHERE report_id = ?`,
 }
 
 func (im *importer) exec(ctx context.Context, name string, args ...any) error {
@@ -160,13 +173,16 @@ func (im *importer) stmt(ctx context.Context, name string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// flush writes every collected row. New objects take their sequence number
-// from SQLite (one more than the largest, as no other writer can run), so
-// that the insert needs no statement journal; flush checks that they got
-// the numbers their full-text rows were given.
+// flush writes every collected row and indexes the new objects' text. New
+// objects take their sequence number from SQLite (one more than the
+// largest, as no other writer can run), so that the insert needs no
+// statement journal; flush checks that they got the numbers it gave them.
 func (im *importer) flush(ctx context.Context) error {
 	want := im.nextSeq - 1
 	n := im.objects.len()
+	if len(im.unknown) >= maxUnknown {
+		im.spillUnknown()
+	}
 	for _, b := range im.batches() {
 		last, err := b.flush(ctx, im.tx)
 		if err != nil {
@@ -177,7 +193,21 @@ func (im *importer) flush(ctx context.Context) error {
 		}
 	}
 	clear(im.pending)
+	if im.ftsFrom < im.nextSeq {
+		if _, err := im.tx.ExecContext(ctx, ftsIndexRangeSQL, im.ftsFrom, im.nextSeq); err != nil {
+			return fmt.Errorf("sqlite: index new objects: %w", err)
+		}
+		im.ftsFrom = im.nextSeq
+	}
 	return nil
+}
+
+// spillUnknown moves the counts of unknown to the temporary table targets.
+func (im *importer) spillUnknown() {
+	for id, n := range im.unknown {
+		im.targets.add(id, n)
+	}
+	clear(im.unknown)
 }
 
 // Put stores o unless the stored version is the same or newer. Objects that
@@ -219,7 +249,6 @@ func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, err
 }
 
 func (im *importer) insert(ctx context.Context, o *stix.Object) error {
-	seq := im.nextSeq
 	im.nextSeq++
 	tlp := im.ownLevel(o)
 	eff, known := im.effectiveLevel(o, tlp)
@@ -227,9 +256,7 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 		o.Revoked, o.Name, o.Description, strings.Join(o.Aliases, "\n"), confidence(o),
 		string(o.CreatedBy), timeText(o.Published), int(tlp), int(eff), o.Raw)
 	im.pending[string(o.ID)] = true
-	if err := im.index(ctx, seq, o); err != nil {
-		return err
-	}
+	im.index(o)
 	im.written(o, tlp, known, false)
 	if im.objects.len() >= flushEvery {
 		return im.flush(ctx)
@@ -240,7 +267,7 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error {
 	tlp := im.ownLevel(o)
 	eff, known := im.effectiveLevel(o, tlp)
-	if _, err := ftsUnindex(ctx, im.tx, seq); err != nil {
+	if err := ftsUnindex(ctx, im.tx, seq); err != nil {
 		return err
 	}
 	err := im.exec(ctx, "update", o.SpecVersion, timeText(o.Created), timeText(o.Modified), o.Revoked,
@@ -254,18 +281,23 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 			return err
 		}
 	}
-	if err := im.index(ctx, seq, o); err != nil {
+	if err := ftsIndex(ctx, im.tx, seq); err != nil {
 		return err
 	}
+	im.index(o)
 	im.written(o, tlp, known, true)
 	return im.flush(ctx)
 }
 
-// index collects the rows derived from o: references, labels, external
-// ids and the full-text entry.
-func (im *importer) index(ctx context.Context, seq int64, o *stix.Object) error {
+// index collects the rows derived from o: references, labels and
+// external ids. It counts the references whose target this import has not
+// written lately, for Commit to look up.
+func (im *importer) index(o *stix.Object) {
 	for _, r := range o.Refs {
 		im.refs.add(string(o.ID), r.Prop, string(r.Target))
+		if _, ok := im.recent.get(r.Target); !ok {
+			im.unknown[string(r.Target)]++
+		}
 	}
 	for _, l := range o.Labels {
 		im.labels.add(string(o.ID), l)
@@ -273,31 +305,6 @@ func (im *importer) index(ctx context.Context, seq int64, o *stix.Object) error 
 	for _, e := range o.ExternalIDs {
 		im.extIDs.add(string(o.ID), e)
 	}
-	var text string
-	if o.Type == "report" {
-		var err error
-		if text, err = im.documentText(ctx, o.ID); err != nil {
-			return err
-		}
-	}
-	if name, aliases, body, kind, ok := ftsText(o.Type, o.Name, strings.Join(o.Aliases, "\n"), o.Description,
-		text); ok {
-		im.fts.add(seq, name, aliases, body, kind)
-	}
-	return nil
-}
-
-func (im *importer) documentText(ctx context.Context, id stix.ID) (string, error) {
-	st, err := im.stmt(ctx, "docText")
-	if err != nil {
-		return "", err
-	}
-	var text string
-	err = st.QueryRowContext(ctx, id).Scan(&text)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("sqlite: document text of %s: %w", id, err)
-	}
-	return text, nil
 }
 
 func confidence(o *stix.Object) any {
@@ -308,11 +315,10 @@ func confidence(o *stix.Object) any {
 }
 
 // written records what Commit needs to know about an object just written:
-// its id for the dangling-reference count, its level if it is a TLP marking,
-// whether its effective level is still to be computed, and whether the
-// containers that refer to it must be rechecked.
+// its level if it is a TLP marking, whether its effective level is still
+// to be computed, and whether the containers that refer to it must be
+// rechecked.
 func (im *importer) written(o *stix.Object, tlp stix.TLP, effKnown, replaced bool) {
-	im.touched.add(string(o.ID))
 	if o.Type == "marking-definition" {
 		if level, ok := stix.MarkingLevel(o); ok {
 			im.markings.add(string(o.ID), int(level))
@@ -401,16 +407,21 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 	if im.done {
 		return stats, errors.New("sqlite: import already finished")
 	}
+	im.spillUnknown()
 	if err := im.flush(ctx); err != nil {
 		return stats, err
 	}
 	for _, q := range levelSQL {
-		if _, err := im.tx.ExecContext(ctx, q); err != nil {
+		var args []any
+		if strings.Contains(q, ":start") {
+			args = append(args, sql.Named("start", im.start))
+		}
+		if _, err := im.tx.ExecContext(ctx, q, args...); err != nil {
 			return stats, fmt.Errorf("sqlite: recompute levels: %w", err)
 		}
 	}
-	err := im.tx.QueryRowContext(ctx, `SELECT count(*) FROM touched t CROSS JOIN refs r ON r.source_id = t.id
-		WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = r.target_id)`).Scan(&stats.DanglingRefs)
+	err := im.tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM targets t
+		WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = t.id)`).Scan(&stats.DanglingRefs)
 	if err != nil {
 		return stats, fmt.Errorf("sqlite: count dangling references: %w", err)
 	}
@@ -430,12 +441,13 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 // and of those written before this import that refer to anything in
 // raised (those written by it knew the levels of what they refer to, or
 // are in recheck): the highest of their own level and of every object they
-// refer to.
+// refer to. The objects written by this import are those numbered from
+// :start on, the new ones, and those in changed.
 var levelSQL = []string{
 	`CREATE TEMP TABLE IF NOT EXISTS affected (id TEXT PRIMARY KEY)`,
 	`DELETE FROM affected`,
-	`INSERT OR IGNORE INTO affected SELECT r.source_id FROM markings m CROSS JOIN touched t ON t.id = m.id
-		CROSS JOIN refs r ON r.target_id = m.id`,
+	`INSERT OR IGNORE INTO affected SELECT r.source_id FROM markings m CROSS JOIN objects t ON t.id = m.id
+		CROSS JOIN refs r ON r.target_id = m.id WHERE t.seq >= :start OR t.id IN (SELECT id FROM changed)`,
 	// Own levels: reset, then raise those that carry a TLP marking.
 	`UPDATE objects SET tlp = 0 WHERE tlp <> 0 AND id IN (SELECT id FROM affected)`,
 	`UPDATE objects SET tlp = (SELECT max(m.level) FROM refs r JOIN markings m ON m.id = r.target_id
@@ -448,7 +460,8 @@ var levelSQL = []string{
 	`INSERT OR IGNORE INTO recheck SELECT r.source_id FROM changed x CROSS JOIN refs r ON r.target_id = x.id
 		WHERE +r.prop IN ` + levelPropsSQL,
 	`INSERT OR IGNORE INTO recheck SELECT r.source_id FROM raised x CROSS JOIN refs r ON r.target_id = x.id
-		WHERE +r.prop IN ` + levelPropsSQL + ` AND r.source_id NOT IN (SELECT id FROM touched)`,
+		WHERE +r.prop IN ` + levelPropsSQL + ` AND r.source_id NOT IN (SELECT id FROM changed)
+		AND NOT EXISTS (SELECT 1 FROM objects s WHERE s.id = r.source_id AND s.seq >= :start)`,
 	`UPDATE objects SET eff_tlp = max(tlp, coalesce((SELECT max(o2.tlp) FROM refs r JOIN objects o2 ON o2.id = r.target_id
 		WHERE r.source_id = objects.id AND +r.prop IN ` + levelPropsSQL + `), 0))
 		WHERE id IN (SELECT id FROM recheck) AND +type IN ` + levelTypesSQL,

@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/tipster-cti/tipster/internal/ingest"
+	"github.com/tipster-cti/tipster/scripts/genbundle/gen"
+)
+
+// TestCheckpointsFollowImports checks that each import's pages reach the
+// database file and that the write-ahead log does not hold every import:
+// an import's commit does not copy its pages into the file, the
+// checkpointer does after it, and the next import then writes the log
+// again from its start. Were the checkpoints lost, the file would keep the
+// size it had before the imports and the log would grow by every import.
+func TestCheckpointsFollowImports(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var wal, dbSize int64
+	for i := range 6 {
+		var buf bytes.Buffer
+		if _, err := gen.Write(&buf, gen.Config{Seed: uint64(i + 1), Objects: 1500}); err != nil {
+			t.Fatal(err)
+		}
+		done := d.checkpoints.Load()
+		sum, err := ingest.Bundle(ctx, d, &buf, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Created < 1000 {
+			t.Fatalf("import %d created %d objects: the generator repeated itself", i, sum.Created)
+		}
+		for deadline := time.Now().Add(30 * time.Second); d.checkpoints.Load() == done; {
+			if time.Now().After(deadline) {
+				t.Fatalf("no checkpoint within 30 s of import %d", i)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		fi, err := os.Stat(d.path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := os.Stat(d.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pages, pageSize int64
+		if err := d.db.QueryRow(`SELECT page_count, page_size FROM pragma_page_count, pragma_page_size`).
+			Scan(&pages, &pageSize); err != nil {
+			t.Fatal(err)
+		}
+		if db.Size() != pages*pageSize {
+			t.Errorf("after import %d the database file holds %d bytes, its pages %d", i, db.Size(), pages*pageSize)
+		}
+		wal, dbSize = fi.Size(), db.Size()
+	}
+	// Six imports of one size: without restarts the log would hold them all,
+	// about twice the database; with them it holds the last.
+	if wal >= dbSize {
+		t.Errorf("the log (%d bytes) holds more than the database (%d bytes): it was not restarted", wal, dbSize)
+	}
+}
