@@ -59,10 +59,11 @@ const flushEvery = 1024
 const maxUnknown = 1 << 15
 
 // tempTables hold, for the length of one import, what Commit must revisit.
+// All but targets hold sequence numbers.
 var tempTables = []struct{ name, cols string }{
-	{"recheck", "id TEXT PRIMARY KEY"},
-	{"raised", "id TEXT PRIMARY KEY"},
-	{"changed", "id TEXT PRIMARY KEY"},
+	{"recheck", "seq INTEGER PRIMARY KEY"},
+	{"raised", "seq INTEGER PRIMARY KEY"},
+	{"changed", "seq INTEGER PRIMARY KEY"},
 	{"targets", "id TEXT NOT NULL, n INTEGER NOT NULL"},
 }
 
@@ -79,13 +80,13 @@ func (d *DB) begin(ctx context.Context, conn *sql.Conn) (store.Importer, error) 
 			description, aliases, confidence, created_by, published, tlp, eff_tlp, raw)`,
 			15,
 		),
-		refs:     newBatch("INSERT OR IGNORE", `refs (source_id, prop, target_id)`, 3),
+		refs:     newBatch("INSERT OR IGNORE", `refs (source_seq, prop, target_id)`, 3),
 		labels:   newBatch("INSERT OR IGNORE", `labels (object_id, label)`, 2),
 		extIDs:   newBatch("INSERT OR IGNORE", `external_ids (object_id, external_id)`, 2),
 		markings: newBatch("INSERT OR REPLACE", `markings (id, level)`, 2),
-		recheck:  newBatch("INSERT OR IGNORE", `recheck (id)`, 1),
-		raised:   newBatch("INSERT OR IGNORE", `raised (id)`, 1),
-		changed:  newBatch("INSERT OR IGNORE", `changed (id)`, 1),
+		recheck:  newBatch("INSERT OR IGNORE", `recheck (seq)`, 1),
+		raised:   newBatch("INSERT OR IGNORE", `raised (seq)`, 1),
+		changed:  newBatch("INSERT OR IGNORE", `changed (seq)`, 1),
 		targets:  newBatch("INSERT", `targets (id, n)`, 2),
 	}
 	if err := im.begin(ctx); err != nil {
@@ -145,7 +146,7 @@ var importSQL = map[string]string{
 	"current": `SELECT seq, modified, created, raw FROM objects WHERE id = ?`,
 	"update": `UPDATE objects SET spec_version=?, created=?, modified=?, revoked=?, name=?, description=?,
 		aliases=?, confidence=?, created_by=?, published=?, tlp=?, eff_tlp=?, raw=? WHERE seq = ?`,
-	"delRefs":   `DELETE FROM refs WHERE source_id = ?`,
+	"delRefs":   `DELETE FROM refs WHERE source_seq = ?`,
 	"delLabels": `DELETE FROM labels WHERE object_id = ?`,
 	"delExt":    `DELETE FROM external_ids WHERE object_id = ?`,
 }
@@ -249,6 +250,7 @@ func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, err
 }
 
 func (im *importer) insert(ctx context.Context, o *stix.Object) error {
+	seq := im.nextSeq
 	im.nextSeq++
 	tlp := im.ownLevel(o)
 	eff, known := im.effectiveLevel(o, tlp)
@@ -256,8 +258,8 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 		o.Revoked, o.Name, o.Description, strings.Join(o.Aliases, "\n"), confidence(o),
 		string(o.CreatedBy), timeText(o.Published), int(tlp), int(eff), o.Raw)
 	im.pending[string(o.ID)] = true
-	im.index(o)
-	im.written(o, tlp, known, false)
+	im.index(seq, o)
+	im.written(seq, o, tlp, known, false)
 	if im.objects.len() >= flushEvery {
 		return im.flush(ctx)
 	}
@@ -276,7 +278,10 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 	if err != nil {
 		return err
 	}
-	for _, q := range []string{"delRefs", "delLabels", "delExt"} {
+	if err := im.exec(ctx, "delRefs", seq); err != nil {
+		return err
+	}
+	for _, q := range []string{"delLabels", "delExt"} {
 		if err := im.exec(ctx, q, o.ID); err != nil {
 			return err
 		}
@@ -284,17 +289,17 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 	if err := ftsIndex(ctx, im.tx, seq); err != nil {
 		return err
 	}
-	im.index(o)
-	im.written(o, tlp, known, true)
+	im.index(seq, o)
+	im.written(seq, o, tlp, known, true)
 	return im.flush(ctx)
 }
 
 // index collects the rows derived from o: references, labels and
 // external ids. It counts the references whose target this import has not
 // written lately, for Commit to look up.
-func (im *importer) index(o *stix.Object) {
+func (im *importer) index(seq int64, o *stix.Object) {
 	for _, r := range o.Refs {
-		im.refs.add(string(o.ID), r.Prop, string(r.Target))
+		im.refs.add(seq, r.Prop, string(r.Target))
 		if _, ok := im.recent.get(r.Target); !ok {
 			im.unknown[string(r.Target)]++
 		}
@@ -318,7 +323,7 @@ func confidence(o *stix.Object) any {
 // its level if it is a TLP marking, whether its effective level is still
 // to be computed, and whether the containers that refer to it must be
 // rechecked.
-func (im *importer) written(o *stix.Object, tlp stix.TLP, effKnown, replaced bool) {
+func (im *importer) written(seq int64, o *stix.Object, tlp stix.TLP, effKnown, replaced bool) {
 	if o.Type == "marking-definition" {
 		if level, ok := stix.MarkingLevel(o); ok {
 			im.markings.add(string(o.ID), int(level))
@@ -326,13 +331,13 @@ func (im *importer) written(o *stix.Object, tlp stix.TLP, effKnown, replaced boo
 		}
 	}
 	if !effKnown {
-		im.recheck.add(string(o.ID))
+		im.recheck.add(seq)
 	}
 	switch {
 	case replaced:
-		im.changed.add(string(o.ID))
+		im.changed.add(seq)
 	case tlp > stix.TLPClear:
-		im.raised.add(string(o.ID))
+		im.raised.add(seq)
 	}
 	im.recent.put(o.ID, tlp)
 }
@@ -444,27 +449,27 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 // refer to. The objects written by this import are those numbered from
 // :start on, the new ones, and those in changed.
 var levelSQL = []string{
-	`CREATE TEMP TABLE IF NOT EXISTS affected (id TEXT PRIMARY KEY)`,
+	`CREATE TEMP TABLE IF NOT EXISTS affected (seq INTEGER PRIMARY KEY)`,
 	`DELETE FROM affected`,
-	`INSERT OR IGNORE INTO affected SELECT r.source_id FROM markings m CROSS JOIN objects t ON t.id = m.id
-		CROSS JOIN refs r ON r.target_id = m.id WHERE t.seq >= :start OR t.id IN (SELECT id FROM changed)`,
+	`INSERT OR IGNORE INTO affected SELECT r.source_seq FROM markings m CROSS JOIN objects t ON t.id = m.id
+		CROSS JOIN refs r ON r.target_id = m.id WHERE t.seq >= :start OR t.seq IN (SELECT seq FROM changed)`,
 	// Own levels: reset, then raise those that carry a TLP marking.
-	`UPDATE objects SET tlp = 0 WHERE tlp <> 0 AND id IN (SELECT id FROM affected)`,
+	`UPDATE objects SET tlp = 0 WHERE tlp <> 0 AND seq IN (SELECT seq FROM affected)`,
 	`UPDATE objects SET tlp = (SELECT max(m.level) FROM refs r JOIN markings m ON m.id = r.target_id
-		WHERE r.source_id = objects.id AND r.prop IN ` + markingPropsSQL + `)
-		WHERE id IN (SELECT r.source_id FROM affected a CROSS JOIN refs r ON r.source_id = a.id
+		WHERE r.source_seq = objects.seq AND r.prop IN ` + markingPropsSQL + `)
+		WHERE seq IN (SELECT r.source_seq FROM affected a CROSS JOIN refs r ON r.source_seq = a.seq
 		CROSS JOIN markings m ON m.id = r.target_id WHERE r.prop IN ` + markingPropsSQL + `)`,
-	`UPDATE objects SET eff_tlp = tlp WHERE eff_tlp <> tlp AND id IN (SELECT id FROM affected)`,
-	`INSERT OR IGNORE INTO changed SELECT id FROM affected`,
-	`INSERT OR IGNORE INTO recheck SELECT id FROM affected`,
-	`INSERT OR IGNORE INTO recheck SELECT r.source_id FROM changed x CROSS JOIN refs r ON r.target_id = x.id
-		WHERE +r.prop IN ` + levelPropsSQL,
-	`INSERT OR IGNORE INTO recheck SELECT r.source_id FROM raised x CROSS JOIN refs r ON r.target_id = x.id
-		WHERE +r.prop IN ` + levelPropsSQL + ` AND r.source_id NOT IN (SELECT id FROM changed)
-		AND NOT EXISTS (SELECT 1 FROM objects s WHERE s.id = r.source_id AND s.seq >= :start)`,
+	`UPDATE objects SET eff_tlp = tlp WHERE eff_tlp <> tlp AND seq IN (SELECT seq FROM affected)`,
+	`INSERT OR IGNORE INTO changed SELECT seq FROM affected`,
+	`INSERT OR IGNORE INTO recheck SELECT seq FROM affected`,
+	`INSERT OR IGNORE INTO recheck SELECT r.source_seq FROM changed x CROSS JOIN objects c ON c.seq = x.seq
+		CROSS JOIN refs r ON r.target_id = c.id WHERE +r.prop IN ` + levelPropsSQL,
+	`INSERT OR IGNORE INTO recheck SELECT r.source_seq FROM raised x CROSS JOIN objects c ON c.seq = x.seq
+		CROSS JOIN refs r ON r.target_id = c.id WHERE +r.prop IN ` + levelPropsSQL + `
+		AND r.source_seq < :start AND r.source_seq NOT IN (SELECT seq FROM changed)`,
 	`UPDATE objects SET eff_tlp = max(tlp, coalesce((SELECT max(o2.tlp) FROM refs r JOIN objects o2 ON o2.id = r.target_id
-		WHERE r.source_id = objects.id AND +r.prop IN ` + levelPropsSQL + `), 0))
-		WHERE id IN (SELECT id FROM recheck) AND +type IN ` + levelTypesSQL,
+		WHERE r.source_seq = objects.seq AND +r.prop IN ` + levelPropsSQL + `), 0))
+		WHERE seq IN (SELECT seq FROM recheck) AND +type IN ` + levelTypesSQL,
 }
 
 // The SQL forms of the marking properties, levelProps and levelTypes.

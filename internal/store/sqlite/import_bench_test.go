@@ -171,10 +171,10 @@ func checkLevels(t *testing.T, d *DB, when string) {
 	t.Helper()
 	checks := []struct{ what, q string }{
 		{"own level", `SELECT o.id, o.tlp, coalesce((SELECT max(m.level) FROM refs r JOIN markings m ON m.id = r.target_id
-			WHERE r.source_id = o.id AND r.prop IN ` + markingPropsSQL + `), 0) AS want FROM objects o WHERE o.tlp <> want`},
+			WHERE r.source_seq = o.seq AND r.prop IN ` + markingPropsSQL + `), 0) AS want FROM objects o WHERE o.tlp <> want`},
 		{"effective level", `SELECT o.id, o.eff_tlp, CASE WHEN o.type IN ` + levelTypesSQL + ` THEN max(o.tlp,
 			coalesce((SELECT max(x.tlp) FROM refs r JOIN objects x ON x.id = r.target_id
-			WHERE r.source_id = o.id AND r.prop IN ` + levelPropsSQL + `), 0)) ELSE o.tlp END AS want
+			WHERE r.source_seq = o.seq AND r.prop IN ` + levelPropsSQL + `), 0)) ELSE o.tlp END AS want
 			FROM objects o WHERE o.eff_tlp <> want`},
 	}
 	for _, c := range checks {

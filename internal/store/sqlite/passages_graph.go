@@ -15,8 +15,8 @@ import (
 // graphEnds are the columns src and tgt of an object's ends, as stix.Object's
 // Source and Target: its top-level source_ref, and its target_ref or
 // sighting_of_ref.
-const graphEnds = `coalesce((SELECT x.target_id FROM refs x WHERE x.source_id = o.id AND x.prop = 'source_ref' LIMIT 1), '') AS src,
-	coalesce((SELECT x.target_id FROM refs x WHERE x.source_id = o.id
+const graphEnds = `coalesce((SELECT x.target_id FROM refs x WHERE x.source_seq = o.seq AND x.prop = 'source_ref' LIMIT 1), '') AS src,
+	coalesce((SELECT x.target_id FROM refs x WHERE x.source_seq = o.seq
 		AND x.prop IN ('target_ref', 'sighting_of_ref') LIMIT 1), '') AS tgt`
 
 // Nodes returns the objects among ids at or below clearance.
@@ -54,7 +54,7 @@ func (r *PassageRepo) Relations(ctx context.Context, clearance int, ids, types [
 	// reading the relationships that lead elsewhere.
 	ofTypes := ""
 	if len(types) > 0 {
-		ofTypes = `AND EXISTS (SELECT 1 FROM refs y WHERE y.source_id = r.source_id
+		ofTypes = `AND EXISTS (SELECT 1 FROM refs y WHERE y.source_seq = r.source_seq
 			AND y.prop IN ('source_ref', 'target_ref', 'sighting_of_ref') AND y.target_id <> r.target_id
 			AND substr(y.target_id, 1, instr(y.target_id, '--') - 1) IN (` + marks(len(types)) + `))`
 		for _, t := range types {
@@ -70,7 +70,7 @@ func (r *PassageRepo) Relations(ctx context.Context, clearance int, ids, types [
 					THEN coalesce(nullif(json_extract(CAST(o.raw AS TEXT), '$.relationship_type'), ''), o.type)
 					ELSE o.type END AS rel,
 				`+graphEnds+`
-			FROM refs r CROSS JOIN objects o ON o.id = r.source_id
+			FROM refs r CROSS JOIN objects o ON o.seq = r.source_seq
 			WHERE r.target_id IN (`+marks(len(ids))+`) AND r.prop IN `+endProps+` `+ofTypes+`
 			AND o.type IN ('relationship', 'sighting') AND o.eff_tlp <= ?
 		) e
@@ -106,7 +106,7 @@ func (r *PassageRepo) Containers(ctx context.Context, clearance int, ids []strin
 		return nil, nil
 	}
 	rows, err := r.db.QueryContext(ctx, `SELECT DISTINCT r.target_id, o.seq, o.id, o.type, o.revoked
-		FROM refs r CROSS JOIN objects o ON o.id = r.source_id
+		FROM refs r CROSS JOIN objects o ON o.seq = r.source_seq
 		WHERE r.target_id IN (`+marks(len(ids))+`) AND r.prop = 'object_refs' AND o.eff_tlp <= ?
 		ORDER BY r.target_id, o.seq`, graphArgs(ids, clearance)...)
 	if err != nil {

@@ -122,7 +122,7 @@ const endProps = `('source_ref', 'target_ref', 'sighting_of_ref', 'where_sighted
 func (d *DB) Relationships(ctx context.Context, v store.Viewer, id stix.ID) ([]store.Relationship, error) {
 	rels, err := d.queryObjects(
 		ctx,
-		`SELECT DISTINCT `+cols+` FROM refs r JOIN objects o ON o.id = r.source_id
+		`SELECT DISTINCT `+cols+` FROM refs r JOIN objects o ON o.seq = r.source_seq
 		WHERE r.target_id = ? AND r.prop IN `+endProps+` AND o.type IN ('relationship', 'sighting')
 		AND o.eff_tlp <= ? ORDER BY o.seq`,
 		id,
@@ -136,7 +136,7 @@ func (d *DB) Relationships(ctx context.Context, v store.Viewer, id stix.ID) ([]s
 
 // Containers returns the visible containers that hold id.
 func (d *DB) Containers(ctx context.Context, v store.Viewer, id stix.ID) ([]*store.Stored, error) {
-	return d.queryObjects(ctx, `SELECT DISTINCT `+cols+` FROM refs r JOIN objects o ON o.id = r.source_id
+	return d.queryObjects(ctx, `SELECT DISTINCT `+cols+` FROM refs r JOIN objects o ON o.seq = r.source_seq
 		WHERE r.target_id = ? AND r.prop = 'object_refs' AND o.eff_tlp <= ? ORDER BY o.seq`, id, int(v.Clearance))
 }
 
@@ -146,7 +146,8 @@ func (d *DB) Contents(ctx context.Context, v store.Viewer, id stix.ID) ([]*store
 		return nil, err
 	}
 	return d.queryObjects(ctx, `SELECT DISTINCT `+cols+` FROM refs r JOIN objects o ON o.id = r.target_id
-		WHERE r.source_id = ? AND r.prop = 'object_refs' AND o.eff_tlp <= ? ORDER BY o.seq`, id, int(v.Clearance))
+		WHERE r.source_seq = (SELECT seq FROM objects WHERE id = ?) AND r.prop = 'object_refs'
+		AND o.eff_tlp <= ? ORDER BY o.seq`, id, int(v.Clearance))
 }
 
 // RelatedReports ranks other visible reports by the objects they share with
@@ -161,10 +162,11 @@ func (d *DB) RelatedReports(
 		limit = 10
 	}
 	rows, err := d.db.QueryContext(ctx, `WITH mine AS (
-			SELECT target_id AS id FROM refs WHERE source_id = ?1 AND prop = 'object_refs'
+			SELECT target_id AS id FROM refs WHERE source_seq = (SELECT seq FROM objects WHERE id = ?1)
+			AND prop = 'object_refs'
 			UNION SELECT ?1)
 		SELECT `+cols+`, count(DISTINCT r.target_id) AS shared
-		FROM refs r JOIN mine m ON m.id = r.target_id JOIN objects o ON o.id = r.source_id
+		FROM refs r JOIN mine m ON m.id = r.target_id JOIN objects o ON o.seq = r.source_seq
 		WHERE r.prop = 'object_refs' AND o.type = 'report' AND o.id <> ?1 AND o.eff_tlp <= ?2
 		AND EXISTS (SELECT 1 FROM objects x WHERE x.id = r.target_id AND x.eff_tlp <= ?2)
 		GROUP BY o.id ORDER BY shared DESC, o.seq LIMIT ?3`, id, int(v.Clearance), limit)

@@ -55,7 +55,7 @@ func filters(v store.Viewer, q store.Query) ([]string, []any) {
 	}
 	if q.Marking != "" {
 		add(
-			`EXISTS (SELECT 1 FROM refs m WHERE m.source_id = o.id AND m.prop = 'object_marking_refs'
+			`EXISTS (SELECT 1 FROM refs m WHERE m.source_seq = o.seq AND m.prop = 'object_marking_refs'
 				AND m.target_id = ?)`,
 			string(q.Marking),
 		)
