@@ -68,3 +68,36 @@ func TestCheckpointsFollowImports(t *testing.T) {
 		t.Errorf("the log (%d bytes) holds more than the database (%d bytes): it was not restarted", wal, dbSize)
 	}
 }
+
+// TestCloseDuringImport checks that closing the store does not wait for an
+// import that is still open, and that the import can still end.
+func TestCloseDuringImport(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := d.Import(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- d.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for the open import")
+	}
+	if err := im.Rollback(); err != nil {
+		t.Logf("rollback after close: %v", err)
+	}
+	if d.writer != nil {
+		t.Error("the imports' connection stayed open after the import ended")
+	}
+	if _, err := d.Import(ctx); err == nil {
+		t.Error("an import began on a closed store")
+	}
+}

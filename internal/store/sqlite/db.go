@@ -6,7 +6,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -35,6 +34,7 @@ type DB struct {
 	db      *sql.DB
 	path    string
 	writers chan struct{} // one import at a time in this process
+	writer  *sql.Conn     // the imports' connection, held by the holder of writers
 
 	checkpoint  chan struct{} // asks the checkpointer for a checkpoint
 	stop        chan struct{} // closed by Close
@@ -115,6 +115,15 @@ func (d *DB) Close() error {
 		close(d.stop)
 	}
 	<-d.stopped
+	select {
+	case d.writers <- struct{}{}: // no import is running
+		if d.writer != nil {
+			d.writer.Close()
+			d.writer = nil
+		}
+		<-d.writers
+	default: // the running import closes the connection as it ends
+	}
 	return d.db.Close()
 }
 
@@ -210,34 +219,50 @@ func (d *DB) Import(ctx context.Context) (store.Importer, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("sqlite: waiting for another import: %w", ctx.Err())
 	}
-	// The import's commit leaves the checkpoint to the checkpointer.
-	conn, err := d.db.Conn(ctx)
-	if err == nil {
-		if _, err = conn.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
-			conn.Close()
-		}
-	}
+	conn, err := d.importConn(ctx)
 	if err != nil {
 		<-d.writers
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
 	imp, err := d.begin(ctx, conn)
 	if err != nil {
-		d.endImport(conn, false)
+		d.endImport(false)
 		return nil, err
 	}
-	return &queued{Importer: imp, end: func(committed bool) { d.endImport(conn, committed) }}, nil
+	return &queued{Importer: imp, end: d.endImport}, nil
 }
 
-// endImport gives the import's connection back with SQLite's default
-// checkpoint setting, asks for a checkpoint after a commit, and lets the
-// next import begin.
-func (d *DB) endImport(conn *sql.Conn, committed bool) {
-	if _, err := conn.ExecContext(context.Background(), `PRAGMA wal_autocheckpoint = 1000`); err != nil {
-		// Not given back to the pool with checkpoints off.
-		conn.Raw(func(any) error { return driver.ErrBadConn })
+// importConn returns the connection that imports write on, opening it for
+// the first. Imports keep one connection, so that the pages one import
+// cached serve the next, and its commits leave the checkpoint to the
+// checkpointer. It is called by the holder of d.writers.
+func (d *DB) importConn(ctx context.Context) (*sql.Conn, error) {
+	if d.writer != nil {
+		return d.writer, nil
 	}
-	conn.Close()
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err = conn.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	d.writer = conn
+	return conn, nil
+}
+
+// endImport asks for a checkpoint after a commit and lets the next import
+// begin. After Close, it closes the imports' connection.
+func (d *DB) endImport(committed bool) {
+	select {
+	case <-d.stop:
+		if d.writer != nil {
+			d.writer.Close()
+			d.writer = nil
+		}
+	default:
+	}
 	if committed {
 		select {
 		case d.checkpoint <- struct{}{}:
