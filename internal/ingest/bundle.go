@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,8 +94,29 @@ func Bundle(ctx context.Context, st store.Store, r io.Reader, opt Options) (Summ
 	dec := stix.NewDecoder(r)
 	items := make(chan prepared, 256)
 	go decodeAll(ctx, dec, opt, known, items)
+	// Objects go to the store in batches of what decoding has ready, so
+	// that the store can look up their stored versions together.
+	var objs []*stix.Object
+	var outs []store.Outcome
+	put := func() error {
+		outs = slices.Grow(outs[:0], len(objs))[:len(objs)]
+		if err := store.PutAll(ctx, imp, objs, outs); err != nil {
+			return err
+		}
+		for _, out := range outs {
+			sum.count(out)
+		}
+		clear(objs) // drop the references before the next batch
+		objs = objs[:0]
+		return nil
+	}
 	for it := range items {
 		if it.err != nil {
+			// The summary counts what came before the error, as without
+			// batches; it is all rolled back.
+			if err := put(); err != nil {
+				return sum, err
+			}
 			return sum, it.err
 		}
 		if it.reason != "" {
@@ -118,11 +140,15 @@ func Bundle(ctx context.Context, st store.Store, r io.Reader, opt Options) (Summ
 		if it.upgraded {
 			sum.Upgraded++
 		}
-		out, err := imp.Put(ctx, it.o)
-		if err != nil {
-			return sum, err
+		objs = append(objs, it.o)
+		if len(objs) == putBatch || len(items) == 0 {
+			if err := put(); err != nil {
+				return sum, err
+			}
 		}
-		sum.count(out)
+	}
+	if err := put(); err != nil {
+		return sum, err
 	}
 	if err := ctx.Err(); err != nil {
 		return sum, err
@@ -135,6 +161,9 @@ func Bundle(ctx context.Context, st store.Store, r io.Reader, opt Options) (Summ
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
+
+// putBatch is the most objects handed to the store at once.
+const putBatch = 256
 
 // prepared is one decoded object on its way to the store, or the error
 // that ended decoding.

@@ -73,6 +73,28 @@ type Importer interface {
 	Rollback() error
 }
 
+// A ManyPutter is an Importer that stores several objects in one call, as
+// Put would one after another, so that it can look their stored versions up
+// together. Outcomes go to outs, which is as long as objs.
+type ManyPutter interface {
+	PutMany(ctx context.Context, objs []*stix.Object, outs []Outcome) error
+}
+
+// PutAll stores objs through imp, together where imp is a ManyPutter, and
+// writes their outcomes to outs.
+func PutAll(ctx context.Context, imp Importer, objs []*stix.Object, outs []Outcome) error {
+	if m, ok := imp.(ManyPutter); ok {
+		return m.PutMany(ctx, objs, outs)
+	}
+	for i, o := range objs {
+		var err error
+		if outs[i], err = imp.Put(ctx, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CommitStats describes a committed import.
 type CommitStats struct {
 	DanglingRefs int // references from the imported objects to objects not in the store

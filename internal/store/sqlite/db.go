@@ -229,7 +229,7 @@ func (d *DB) Import(ctx context.Context) (store.Importer, error) {
 		d.endImport(false)
 		return nil, err
 	}
-	return &queued{Importer: imp, end: d.endImport}, nil
+	return &queued{importer: imp, end: d.endImport}, nil
 }
 
 // importConn returns the connection that imports write on, opening it for
@@ -275,15 +275,15 @@ func (d *DB) endImport(committed bool) {
 // queued ends its import, letting the next one begin, when it commits or
 // rolls back.
 type queued struct {
-	store.Importer
+	*importer
 	end  func(committed bool)
 	once sync.Once
 }
 
 func (q *queued) Commit(ctx context.Context) (store.CommitStats, error) {
-	stats, err := q.Importer.Commit(ctx)
+	stats, err := q.importer.Commit(ctx)
 	if err != nil {
-		q.Importer.Rollback() // the connection must leave its transaction before it ends
+		q.importer.Rollback() // the connection must leave its transaction before it ends
 	}
 	q.once.Do(func() { q.end(err == nil) })
 	return stats, err
@@ -291,5 +291,5 @@ func (q *queued) Commit(ctx context.Context) (store.CommitStats, error) {
 
 func (q *queued) Rollback() error {
 	defer q.once.Do(func() { q.end(false) })
-	return q.Importer.Rollback()
+	return q.importer.Rollback()
 }

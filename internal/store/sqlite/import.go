@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ var tempTables = []struct{ name, cols string }{
 }
 
 // begin starts a write transaction on conn.
-func (d *DB) begin(ctx context.Context, conn *sql.Conn) (store.Importer, error) {
+func (d *DB) begin(ctx context.Context, conn *sql.Conn) (*importer, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
@@ -163,10 +164,15 @@ func (im *importer) exec(ctx context.Context, name string, args ...any) error {
 }
 
 func (im *importer) stmt(ctx context.Context, name string) (*sql.Stmt, error) {
+	return im.prepare(ctx, name, importSQL[name])
+}
+
+// prepare returns the statement of query, prepared once per import under name.
+func (im *importer) prepare(ctx context.Context, name, query string) (*sql.Stmt, error) {
 	if st, ok := im.stmts[name]; ok {
 		return st, nil
 	}
-	st, err := im.tx.PrepareContext(ctx, importSQL[name])
+	st, err := im.tx.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: prepare %s: %w", name, err)
 	}
@@ -211,6 +217,14 @@ func (im *importer) spillUnknown() {
 	clear(im.unknown)
 }
 
+// stored is what an import compares an incoming object with: the stored
+// version's sequence number, timestamps and JSON.
+type stored struct {
+	seq               int64
+	modified, created string
+	raw               []byte
+}
+
 // Put stores o unless the stored version is the same or newer. Objects that
 // carry no timestamps (observables) are replaced when their JSON differs.
 func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, error) {
@@ -225,28 +239,102 @@ func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, err
 	if err != nil {
 		return 0, err
 	}
-	var seq int64
-	var modified, created string
-	var raw []byte
-	err = cur.QueryRowContext(ctx, o.ID).Scan(&seq, &modified, &created, &raw)
+	var st stored
+	err = cur.QueryRowContext(ctx, o.ID).Scan(&st.seq, &st.modified, &st.created, &st.raw)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return store.Created, im.insert(ctx, o)
+		return im.put(ctx, o, nil)
 	case err != nil:
 		return 0, fmt.Errorf("sqlite: read %s: %w", o.ID, err)
 	}
-	stored := modified
-	if stored == "" {
-		stored = created
+	return im.put(ctx, o, &st)
+}
+
+// PutMany stores objs as Put would one after another, but looks up their
+// stored versions with one statement per lookupMax of them, instead of
+// one each. An object whose id came earlier in this import's unwritten
+// rows or earlier in objs is compared by Put, once those are written.
+func (im *importer) PutMany(ctx context.Context, objs []*stix.Object, outs []store.Outcome) error {
+	found, err := im.lookup(ctx, objs)
+	if err != nil {
+		return err
+	}
+	seen := make(map[stix.ID]bool, len(objs))
+	for i, o := range objs {
+		if seen[o.ID] || im.pending[string(o.ID)] {
+			outs[i], err = im.Put(ctx, o)
+		} else {
+			outs[i], err = im.put(ctx, o, found[o.ID])
+		}
+		if err != nil {
+			return err
+		}
+		seen[o.ID] = true
+	}
+	return nil
+}
+
+// lookupMax is the most ids one lookup statement holds. Statements hold a
+// power of two ids, so that a few, prepared once per import, serve every
+// batch.
+const lookupMax = 256
+
+// lookup reads the stored versions of objs that exist.
+func (im *importer) lookup(ctx context.Context, objs []*stix.Object) (map[stix.ID]*stored, error) {
+	found := make(map[stix.ID]*stored, len(objs))
+	for rest := objs; len(rest) > 0; {
+		n := lookupMax
+		for n > len(rest) {
+			n /= 2
+		}
+		st, err := im.prepare(ctx, "lookup"+strconv.Itoa(n),
+			`SELECT id, seq, modified, created, raw FROM objects WHERE id IN (`+placeholders(n)+`)`)
+		if err != nil {
+			return nil, err
+		}
+		args := make([]any, n)
+		for i, o := range rest[:n] {
+			args[i] = string(o.ID)
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: look up stored versions: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			s := new(stored)
+			if err := rows.Scan(&id, &s.seq, &s.modified, &s.created, &s.raw); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite: look up stored versions: %w", err)
+			}
+			found[stix.ID(id)] = s
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite: look up stored versions: %w", err)
+		}
+		rest = rest[n:]
+	}
+	return found, nil
+}
+
+// put stores o given its stored version, nil when there is none.
+func (im *importer) put(ctx context.Context, o *stix.Object, st *stored) (store.Outcome, error) {
+	if st == nil {
+		return store.Created, im.insert(ctx, o)
+	}
+	version := st.modified
+	if version == "" {
+		version = st.created
 	}
 	incoming := timeText(o.Version())
-	if incoming < stored || (incoming == stored && (incoming != "" || bytes.Equal(raw, o.Raw))) {
+	if incoming < version || (incoming == version && (incoming != "" || bytes.Equal(st.raw, o.Raw))) {
 		return store.Unchanged, nil
 	}
 	if err := im.flush(ctx); err != nil {
 		return 0, err
 	}
-	return store.Updated, im.update(ctx, seq, o)
+	return store.Updated, im.update(ctx, st.seq, o)
 }
 
 func (im *importer) insert(ctx context.Context, o *stix.Object) error {

@@ -92,6 +92,54 @@ func testVersioning(t *testing.T, s store.Store) {
 	if err != nil || len(page.Objects) != 0 {
 		t.Errorf("an ignored older version is searchable: %v %v", page.Objects, err)
 	}
+	testVersionsInOneBundle(t, s)
+}
+
+// testVersionsInOneBundle imports several versions of one id in one
+// bundle, next to each other and hundreds of objects apart, for an id
+// the store holds and for a new one: each version is compared with what
+// the versions before it left, however a store batches its lookups, so
+// an older version after a newer one is ignored.
+func testVersionsInOneBundle(t *testing.T, s store.Store) {
+	version := func(uuid, modified, name string) string {
+		return fmt.Sprintf(`{"type":"identity","spec_version":"2.1","id":"identity--%s",
+			"created":"2016-01-01T00:00:00Z","modified":%q,"name":%q,"identity_class":"organization"}`,
+			uuid, modified, name)
+	}
+	fillers := func(from, n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, version(fmt.Sprintf("00000000-0000-4000-8000-%012d", from+i),
+				"2016-01-01T00:00:00Z", "filler"))
+		}
+		return out
+	}
+	stored := "8c6af861-7b20-41ef-9b59-6344fd872a8f" // "Newer" of 2017, from testVersioning
+	for _, c := range []struct {
+		what, uuid string
+		gap        int
+		want       ingest.Summary
+	}{
+		{"side by side, a stored id", stored, 0, ingest.Summary{Updated: 2, Unchanged: 1}},
+		{"side by side, a new id", "3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a60", 0,
+			ingest.Summary{Created: 1, Updated: 1, Unchanged: 1}},
+		{"hundreds apart, a new id", "3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a61", 300,
+			ingest.Summary{Created: 601, Updated: 1, Unchanged: 1}},
+	} {
+		objs := []string{version(c.uuid, "2018-01-01T00:00:00Z", "Middle")}
+		objs = append(objs, fillers(1000*len(c.what), c.gap)...)
+		objs = append(objs, version(c.uuid, "2019-01-01T00:00:00Z", "Newest"))
+		objs = append(objs, fillers(1000*len(c.what)+c.gap, c.gap)...)
+		objs = append(objs, version(c.uuid, "2018-06-01T00:00:00Z", "Late but older"))
+		sum := ImportJSON(t, s, "["+strings.Join(objs, ",")+"]")
+		if sum.Created != c.want.Created || sum.Updated != c.want.Updated || sum.Unchanged != c.want.Unchanged {
+			t.Errorf("%s: created %d, updated %d, unchanged %d; want %d, %d, %d", c.what,
+				sum.Created, sum.Updated, sum.Unchanged, c.want.Created, c.want.Updated, c.want.Unchanged)
+		}
+		if got := mustGet(t, s, store.LocalAdmin, stix.ID("identity--"+c.uuid)).Name; got != "Newest" {
+			t.Errorf("%s: stored name %q, want Newest", c.what, got)
+		}
+	}
 }
 
 func testSyntaxRollback(t *testing.T, s store.Store) {
