@@ -382,12 +382,14 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 	return im.flush(ctx)
 }
 
-// index collects the rows derived from o: references, labels and
-// external ids. It counts the references whose target this import has not
-// written lately, for Commit to look up.
+// index collects the rows derived from o: references through refProps,
+// labels and external ids. It counts every reference whose target this
+// import has not written lately, for Commit to look up.
 func (im *importer) index(seq int64, o *stix.Object) {
 	for _, r := range o.Refs {
-		im.refs.add(seq, r.Prop, string(r.Target))
+		if refProps[r.Prop] {
+			im.refs.add(seq, r.Prop, string(r.Target))
+		}
 		if _, ok := im.recent.get(r.Target); !ok {
 			im.unknown[string(r.Target)]++
 		}
@@ -470,6 +472,20 @@ var (
 	levelProps = map[string]bool{"object_refs": true, "source_ref": true, "target_ref": true,
 		"sighting_of_ref": true, "observed_data_refs": true, "where_sighted_refs": true}
 )
+
+// refProps are the reference properties that refs holds (migration 0009):
+// those that reads follow and that settle TLP levels, levelProps and the
+// markings. The others, such as created_by_ref (which objects.created_by
+// holds) or x_mitre_modified_by_ref, stay in the object's JSON and count
+// towards dangling references, but no read looks them up: in ATT&CK they
+// are more than two references in five, written for nothing.
+var refProps = func() map[string]bool {
+	m := map[string]bool{"object_marking_refs": true, "granular_markings.marking_ref": true}
+	for p := range levelProps {
+		m[p] = true
+	}
+	return m
+}()
 
 // recentLevels remembers the own levels of the last 32,768 to 65,536
 // objects written, in two generations, so that memory stays bounded

@@ -5,7 +5,11 @@ package sqlite
 import (
 	"bytes"
 	"context"
+	"io/fs"
+	"maps"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tipster-cti/tipster/internal/ingest"
@@ -13,9 +17,10 @@ import (
 )
 
 // TestRefsMigrationKeepsEveryReference puts a store back to the layout
-// before migration 0008, references keyed by the referring object's id,
-// and checks that opening it again keys every reference by sequence
-// number, losing none and inventing none.
+// before migration 0008, references keyed by the referring object's id and
+// authors among them, and checks that opening it again keys every
+// reference that reads follow by sequence number (0008), losing none and
+// inventing none, and drops the others (0009).
 func TestRefsMigrationKeepsEveryReference(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -38,14 +43,20 @@ func TestRefsMigrationKeepsEveryReference(t *testing.T) {
 		`CREATE TABLE refs_old (source_id TEXT NOT NULL, prop TEXT NOT NULL, target_id TEXT NOT NULL,
 			PRIMARY KEY (source_id, prop, target_id)) WITHOUT ROWID`,
 		`INSERT INTO refs_old SELECT o.id, r.prop, r.target_id FROM refs r JOIN objects o ON o.seq = r.source_seq`,
+		`INSERT INTO refs_old SELECT id, 'created_by_ref', created_by FROM objects WHERE created_by <> ''`,
 		`DROP TABLE refs`,
 		`ALTER TABLE refs_old RENAME TO refs`,
 		`CREATE INDEX refs_target ON refs (target_id, prop)`,
-		`DELETE FROM schema_migrations WHERE version = 8`,
+		`DELETE FROM schema_migrations WHERE version IN (8, 9)`,
 	} {
 		if _, err := d.db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
+	}
+	var authors int
+	if err := d.db.QueryRow(`SELECT count(*) FROM refs WHERE prop = 'created_by_ref'`).Scan(&authors); err != nil ||
+		authors == 0 {
+		t.Fatalf("no authors in the old layout for migration 0009 to drop (%v)", err)
 	}
 	d.Close()
 	if d, err = Open(ctx, dir); err != nil {
@@ -76,4 +87,22 @@ func allRefs(t *testing.T, d *DB) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// TestRefsMigrationKeepsWhatImportsWrite checks that migration 0009 keeps
+// in refs exactly the properties that imports write there, refProps.
+func TestRefsMigrationKeepsWhatImportsWrite(t *testing.T) {
+	sqlText, err := fs.ReadFile(migrations, "migrations/0009_refs_read.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	list := string(sqlText)[strings.Index(string(sqlText), "NOT IN"):]
+	for _, m := range regexp.MustCompile(`'([^']+)'`).FindAllStringSubmatch(list, -1) {
+		kept = append(kept, m[1])
+	}
+	want := slices.Sorted(maps.Keys(refProps))
+	if slices.Sort(kept); !slices.Equal(kept, want) {
+		t.Errorf("migration 0009 keeps %q, imports write %q", kept, want)
+	}
 }

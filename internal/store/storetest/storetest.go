@@ -31,6 +31,7 @@ func Run(t *testing.T, data string, newStore Factory) {
 		{"importing the same bundle twice changes nothing", c.testReimport},
 		{"a newer modified replaces and an older one is ignored", testVersioning},
 		{"input that is not JSON leaves nothing written", testSyntaxRollback},
+		{"references to objects not stored are counted", testDanglingRefs},
 		{"search finds names, aliases and descriptions by relevance", c.testSearch},
 		{"search lists exact names, then names, then mentions, each newest first", testSearchTiers},
 		{"search filters by type, label, marking, author and external id", c.testFilters},
