@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -13,14 +12,15 @@ type batch struct {
 	verb  string // "INSERT OR FAIL", "INSERT OR IGNORE", ...
 	table string // "table (col, ...)"
 	cols  int
-	rows  []any // flattened values, cols per row
-	stmts map[int]*sql.Stmt
+	rows  []any          // flattened values, cols per row
+	sql   map[int]string // the statement that inserts n rows
 }
 
 // maxRows is the most rows one statement inserts. Statements insert a
-// power of two rows, so that a handful of them, prepared once per import,
-// serve every batch: preparing a statement of thousands of parameters for
-// each batch size would cost as much as the inserts.
+// power of two rows, so that a handful of them, prepared once on the
+// imports' connection, serve every batch: preparing a statement of
+// thousands of parameters for each batch size would cost as much as the
+// inserts.
 const maxRows = 128
 
 // newBatch returns a batch of "verb INTO table VALUES ..." statements.
@@ -30,23 +30,23 @@ const maxRows = 128
 // every statement. A failed statement fails the whole import, which is then
 // rolled back, so nothing partial survives.
 func newBatch(verb, table string, cols int) *batch {
-	return &batch{verb: verb, table: table, cols: cols, stmts: map[int]*sql.Stmt{}}
+	return &batch{verb: verb, table: table, cols: cols, sql: map[int]string{}}
 }
 
 func (b *batch) add(vals ...any) { b.rows = append(b.rows, vals...) }
 
 func (b *batch) len() int { return len(b.rows) / b.cols }
 
-// flush writes the collected rows within tx and returns the rowid of the
-// last row written (0 when there were none).
-func (b *batch) flush(ctx context.Context, tx *sql.Tx) (int64, error) {
+// flush writes the collected rows on the imports' connection of d and
+// returns the rowid of the last row written (0 when there were none).
+func (b *batch) flush(ctx context.Context, d *DB) (int64, error) {
 	var last int64
 	for rows := b.rows; len(rows) > 0; {
 		n := maxRows
 		for n > len(rows)/b.cols {
 			n /= 2
 		}
-		st, err := b.stmt(ctx, tx, n)
+		st, err := d.writerStmt(ctx, b.statement(n))
 		if err != nil {
 			return 0, err
 		}
@@ -64,22 +64,13 @@ func (b *batch) flush(ctx context.Context, tx *sql.Tx) (int64, error) {
 	return last, nil
 }
 
-func (b *batch) stmt(ctx context.Context, tx *sql.Tx, n int) (*sql.Stmt, error) {
-	if st, ok := b.stmts[n]; ok {
-		return st, nil
+// statement is the SQL that inserts n rows.
+func (b *batch) statement(n int) string {
+	if q, ok := b.sql[n]; ok {
+		return q
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", b.cols), ",") + ")"
 	q := b.verb + " INTO " + b.table + " VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
-	st, err := tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: prepare insert into %s: %w", b.table, err)
-	}
-	b.stmts[n] = st
-	return st, nil
-}
-
-func (b *batch) close() {
-	for _, st := range b.stmts {
-		st.Close()
-	}
+	b.sql[n] = q
+	return q
 }

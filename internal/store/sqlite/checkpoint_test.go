@@ -1,3 +1,5 @@
+//go:build unix
+
 package sqlite
 
 import (
@@ -100,4 +102,67 @@ func TestCloseDuringImport(t *testing.T) {
 	if _, err := d.Import(ctx); err == nil {
 		t.Error("an import began on a closed store")
 	}
+}
+
+// TestImportsAfterFailedImports checks that an import that fails, on bad
+// input or a cancelled context, leaves the imports' connection ready for
+// the next: the statements it prepared serve the next import, and nothing
+// of the failed ones is kept.
+func TestImportsAfterFailedImports(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	bundle := func(seed uint64) []byte {
+		var buf bytes.Buffer
+		if _, err := gen.Write(&buf, gen.Config{Seed: seed, Objects: 3000}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	count := func() (n int) {
+		if err := d.db.QueryRow(`SELECT count(*) FROM objects WHERE type <> 'marking-definition'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	broken := bundle(1)
+	broken = append(broken[:len(broken)*2/3:len(broken)*2/3], `,,]}`...)
+	if _, err := ingest.Bundle(ctx, d, bytes.NewReader(broken), ingest.Options{}); err == nil {
+		t.Fatal("a broken bundle imported")
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	r := &cancelAfter{r: bytes.NewReader(bundle(2)), n: 1_500_000, cancel: cancel}
+	if _, err := ingest.Bundle(cancelled, d, r, ingest.Options{}); err == nil {
+		t.Fatal("an import went on after its context was cancelled")
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d objects kept from failed imports", n)
+	}
+	sum, err := ingest.Bundle(ctx, d, bytes.NewReader(bundle(3)), ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != sum.Created || n < 2000 {
+		t.Errorf("%d objects stored after an import that created %d", n, sum.Created)
+	}
+	checkLevels(t, d, "after failed imports")
+}
+
+// cancelAfter reads r and cancels a context once n bytes have been read.
+type cancelAfter struct {
+	r      *bytes.Reader
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		c.cancel()
+	}
+	n, err := c.r.Read(p)
+	c.n -= n
+	return n, err
 }

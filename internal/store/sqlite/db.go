@@ -35,6 +35,8 @@ type DB struct {
 	path    string
 	writers chan struct{} // one import at a time in this process
 	writer  *sql.Conn     // the imports' connection, held by the holder of writers
+	// writerStmts are the statements prepared on writer, by their SQL.
+	writerStmts map[string]*sql.Stmt
 
 	checkpoint  chan struct{} // asks the checkpointer for a checkpoint
 	stop        chan struct{} // closed by Close
@@ -117,10 +119,7 @@ func (d *DB) Close() error {
 	<-d.stopped
 	select {
 	case d.writers <- struct{}{}: // no import is running
-		if d.writer != nil {
-			d.writer.Close()
-			d.writer = nil
-		}
+		d.closeWriter()
 		<-d.writers
 	default: // the running import closes the connection as it ends
 	}
@@ -252,15 +251,43 @@ func (d *DB) importConn(ctx context.Context) (*sql.Conn, error) {
 	return conn, nil
 }
 
+// writerStmt returns query prepared on the imports' connection, once for
+// as long as the connection lives: an import prepares dozens of statements,
+// some of thousands of parameters, and each import would otherwise prepare
+// them again. It is called by the holder of d.writers.
+func (d *DB) writerStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := d.writerStmts[query]; ok {
+		return st, nil
+	}
+	st, err := d.writer.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: prepare %.60q: %w", query, err)
+	}
+	if d.writerStmts == nil {
+		d.writerStmts = map[string]*sql.Stmt{}
+	}
+	d.writerStmts[query] = st
+	return st, nil
+}
+
+// closeWriter closes the imports' connection and its statements.
+func (d *DB) closeWriter() {
+	for _, st := range d.writerStmts {
+		st.Close()
+	}
+	d.writerStmts = nil
+	if d.writer != nil {
+		d.writer.Close()
+		d.writer = nil
+	}
+}
+
 // endImport asks for a checkpoint after a commit and lets the next import
 // begin. After Close, it closes the imports' connection.
 func (d *DB) endImport(committed bool) {
 	select {
 	case <-d.stop:
-		if d.writer != nil {
-			d.writer.Close()
-			d.writer = nil
-		}
+		d.closeWriter()
 	default:
 	}
 	if committed {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 )
@@ -45,7 +44,7 @@ var (
 
 // ftsIndex adds the full-text row of the object at seq, from its stored
 // columns and document, as they are now.
-func ftsIndex(ctx context.Context, tx *sql.Tx, seq int64) error {
+func ftsIndex(ctx context.Context, tx execer, seq int64) error {
 	if _, err := tx.ExecContext(ctx, ftsIndexSQL, seq); err != nil {
 		return fmt.Errorf("sqlite: index %d: %w", seq, err)
 	}
@@ -54,7 +53,7 @@ func ftsIndex(ctx context.Context, tx *sql.Tx, seq int64) error {
 
 // ftsUnindex removes the full-text row of the object at seq by restating
 // its text. It must run before its stored columns or its document change.
-func ftsUnindex(ctx context.Context, tx *sql.Tx, seq int64) error {
+func ftsUnindex(ctx context.Context, tx execer, seq int64) error {
 	if _, err := tx.ExecContext(ctx, ftsUnindexSQL, seq); err != nil {
 		return fmt.Errorf("sqlite: unindex %d: %w", seq, err)
 	}

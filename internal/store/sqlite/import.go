@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,9 +28,9 @@ func timeText(t time.Time) string {
 // could have got wrong: objects referring to TLP markings written by the
 // import, and containers whose contents were not at hand or gained a level.
 type importer struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
-	done  bool
+	d    *DB
+	conn *sql.Conn // the imports' connection, in a transaction begun by begin
+	done bool
 
 	start   int64 // the sequence number of the first new object: those from start on are new
 	nextSeq int64
@@ -68,13 +67,14 @@ var tempTables = []struct{ name, cols string }{
 	{"targets", "id TEXT NOT NULL, n INTEGER NOT NULL"},
 }
 
-// begin starts a write transaction on conn.
+// begin starts a write transaction on conn. The transaction is begun and
+// ended by statements, not by database/sql, so that the statements the
+// import prepares on conn outlive it and serve the next import.
 func (d *DB) begin(ctx context.Context, conn *sql.Conn) (*importer, error) {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
-	im := &importer{tx: tx, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}, unknown: map[string]int{},
+	im := &importer{d: d, conn: conn, pending: map[string]bool{}, unknown: map[string]int{},
 		objects: newBatch(
 			"INSERT OR FAIL",
 			`objects (id, type, spec_version, created, modified, revoked, name,
@@ -91,7 +91,7 @@ func (d *DB) begin(ctx context.Context, conn *sql.Conn) (*importer, error) {
 		targets:  newBatch("INSERT", `targets (id, n)`, 2),
 	}
 	if err := im.begin(ctx); err != nil {
-		tx.Rollback()
+		im.Rollback()
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
 	return im, nil
@@ -102,16 +102,16 @@ func (d *DB) begin(ctx context.Context, conn *sql.Conn) (*importer, error) {
 func (im *importer) begin(ctx context.Context) error {
 	for _, t := range tempTables {
 		for _, q := range []string{`CREATE TEMP TABLE IF NOT EXISTS ` + t.name + ` (` + t.cols + `)`, `DELETE FROM ` + t.name} {
-			if _, err := im.tx.ExecContext(ctx, q); err != nil {
+			if _, err := im.conn.ExecContext(ctx, q); err != nil {
 				return err
 			}
 		}
 	}
-	if err := im.tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM objects`).Scan(&im.nextSeq); err != nil {
+	if err := im.conn.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM objects`).Scan(&im.nextSeq); err != nil {
 		return err
 	}
 	im.start, im.ftsFrom = im.nextSeq, im.nextSeq
-	rows, err := im.tx.QueryContext(ctx, `SELECT id, level FROM markings`)
+	rows, err := im.conn.QueryContext(ctx, `SELECT id, level FROM markings`)
 	if err != nil {
 		return err
 	}
@@ -164,20 +164,7 @@ func (im *importer) exec(ctx context.Context, name string, args ...any) error {
 }
 
 func (im *importer) stmt(ctx context.Context, name string) (*sql.Stmt, error) {
-	return im.prepare(ctx, name, importSQL[name])
-}
-
-// prepare returns the statement of query, prepared once per import under name.
-func (im *importer) prepare(ctx context.Context, name, query string) (*sql.Stmt, error) {
-	if st, ok := im.stmts[name]; ok {
-		return st, nil
-	}
-	st, err := im.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: prepare %s: %w", name, err)
-	}
-	im.stmts[name] = st
-	return st, nil
+	return im.d.writerStmt(ctx, importSQL[name])
 }
 
 // flush writes every collected row and indexes the new objects' text. New
@@ -191,7 +178,7 @@ func (im *importer) flush(ctx context.Context) error {
 		im.spillUnknown()
 	}
 	for _, b := range im.batches() {
-		last, err := b.flush(ctx, im.tx)
+		last, err := b.flush(ctx, im.d)
 		if err != nil {
 			return err
 		}
@@ -201,7 +188,11 @@ func (im *importer) flush(ctx context.Context) error {
 	}
 	clear(im.pending)
 	if im.ftsFrom < im.nextSeq {
-		if _, err := im.tx.ExecContext(ctx, ftsIndexRangeSQL, im.ftsFrom, im.nextSeq); err != nil {
+		st, err := im.d.writerStmt(ctx, ftsIndexRangeSQL)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, im.ftsFrom, im.nextSeq); err != nil {
 			return fmt.Errorf("sqlite: index new objects: %w", err)
 		}
 		im.ftsFrom = im.nextSeq
@@ -287,7 +278,7 @@ func (im *importer) lookup(ctx context.Context, objs []*stix.Object) (map[stix.I
 		for n > len(rest) {
 			n /= 2
 		}
-		st, err := im.prepare(ctx, "lookup"+strconv.Itoa(n),
+		st, err := im.d.writerStmt(ctx,
 			`SELECT id, seq, modified, created, raw FROM objects WHERE id IN (`+placeholders(n)+`)`)
 		if err != nil {
 			return nil, err
@@ -357,7 +348,7 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error {
 	tlp := im.ownLevel(o)
 	eff, known := im.effectiveLevel(o, tlp)
-	if err := ftsUnindex(ctx, im.tx, seq); err != nil {
+	if err := ftsUnindex(ctx, im.conn, seq); err != nil {
 		return err
 	}
 	err := im.exec(ctx, "update", o.SpecVersion, timeText(o.Created), timeText(o.Modified), o.Revoked,
@@ -374,7 +365,7 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 			return err
 		}
 	}
-	if err := ftsIndex(ctx, im.tx, seq); err != nil {
+	if err := ftsIndex(ctx, im.conn, seq); err != nil {
 		return err
 	}
 	im.index(seq, o)
@@ -525,20 +516,19 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 		if strings.Contains(q, ":start") {
 			args = append(args, sql.Named("start", im.start))
 		}
-		if _, err := im.tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := im.conn.ExecContext(ctx, q, args...); err != nil {
 			return stats, fmt.Errorf("sqlite: recompute levels: %w", err)
 		}
 	}
-	err := im.tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM targets t
+	err := im.conn.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM targets t
 		WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = t.id)`).Scan(&stats.DanglingRefs)
 	if err != nil {
 		return stats, fmt.Errorf("sqlite: count dangling references: %w", err)
 	}
-	im.closeStmts()
-	im.done = true
-	if err := im.tx.Commit(); err != nil {
+	if _, err := im.conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return stats, fmt.Errorf("sqlite: commit import: %w", err)
 	}
+	im.done = true
 	return stats, nil
 }
 
@@ -583,21 +573,15 @@ const (
 	levelTypesSQL   = `('report', 'grouping', 'note', 'opinion', 'observed-data', 'relationship', 'sighting')`
 )
 
-func (im *importer) closeStmts() {
-	for _, st := range im.stmts {
-		st.Close()
-	}
-	for _, b := range im.batches() {
-		b.close()
-	}
-}
-
 // Rollback abandons the import.
 func (im *importer) Rollback() error {
 	if im.done {
 		return nil
 	}
 	im.done = true
-	im.closeStmts()
-	return im.tx.Rollback()
+	// Not ctx: the rollback must run when the import's context has ended.
+	if _, err := im.conn.ExecContext(context.Background(), `ROLLBACK`); err != nil {
+		return fmt.Errorf("sqlite: roll back import: %w", err)
+	}
+	return nil
 }

@@ -19,7 +19,7 @@ type PassageRepo struct{ db *sql.DB }
 // Passages returns the passage index storage of the store's database.
 func (d *DB) Passages() index.Storage { return &PassageRepo{db: d.db} }
 
-// execer is a database or a transaction.
+// execer is a database, a transaction, or a connection in one.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
