@@ -480,14 +480,16 @@ var refProps = func() map[string]bool {
 
 // recentLevels remembers the own levels of the last 32,768 to 65,536
 // objects written, in two generations, so that memory stays bounded
-// however large the import.
+// however large the import. A generation's map grows as it fills: made at
+// full size, two of them cost 5 MB of garbage for every import, however
+// small.
 type recentLevels struct{ cur, old map[stix.ID]stix.TLP }
 
 const recentSize = 1 << 15
 
 func (r *recentLevels) put(id stix.ID, tlp stix.TLP) {
 	if len(r.cur) >= recentSize || r.cur == nil {
-		r.old, r.cur = r.cur, make(map[stix.ID]stix.TLP, recentSize)
+		r.old, r.cur = r.cur, map[stix.ID]stix.TLP{}
 	}
 	r.cur[id] = tlp
 }
