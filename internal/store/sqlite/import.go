@@ -32,12 +32,13 @@ type importer struct {
 	conn *sql.Conn // the imports' connection, in a transaction begun by begin
 	done bool
 
-	start   int64 // the sequence number of the first new object: those from start on are new
-	nextSeq int64
-	ftsFrom int64                // the first new object not yet in the full-text index
-	pending map[string]bool      // ids in the batches, not yet written
-	levels  map[stix.ID]stix.TLP // TLP markings: stored when the import began, or written since
-	recent  recentLevels         // own levels of the objects written lately
+	start        int64 // the sequence number of the first new object: those from start on are new
+	nextSeq      int64
+	ftsFrom      int64                // the first new object not yet in the full-text index
+	pending      map[string]bool      // ids in the batches, not yet written
+	pendingBytes int                  // the JSON of the objects in the batches
+	levels       map[stix.ID]stix.TLP // TLP markings: stored when the import began, or written since
+	recent       recentLevels         // own levels of the objects written lately
 	// unknown counts the references to each target not written lately by
 	// this import; Commit counts those whose target is not stored.
 	unknown map[string]int
@@ -51,8 +52,15 @@ type importer struct {
 	recheck, raised, changed, targets *batch
 }
 
-// flushEvery is how many objects are collected before their rows are written.
-const flushEvery = 1024
+// Rows are written once flushEvery objects, or flushBytes of their JSON,
+// are collected. Fewer, larger batches cost less: each is one statement of
+// the full-text index, which writes a new segment of it, and a few
+// multi-row inserts per table; the byte bound keeps memory flat when
+// objects are large.
+const (
+	flushEvery = 4096
+	flushBytes = 16 << 20
+)
 
 // maxUnknown is how many targets unknown holds before they are written to
 // the temporary table targets, so that memory stays bounded.
@@ -187,6 +195,7 @@ func (im *importer) flush(ctx context.Context) error {
 		}
 	}
 	clear(im.pending)
+	im.pendingBytes = 0
 	if im.ftsFrom < im.nextSeq {
 		st, err := im.d.writerStmt(ctx, ftsIndexRangeSQL)
 		if err != nil {
@@ -339,7 +348,8 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 	im.pending[string(o.ID)] = true
 	im.index(seq, o)
 	im.written(seq, o, tlp, known, false)
-	if im.objects.len() >= flushEvery {
+	im.pendingBytes += len(o.Raw)
+	if im.objects.len() >= flushEvery || im.pendingBytes >= flushBytes {
 		return im.flush(ctx)
 	}
 	return nil
