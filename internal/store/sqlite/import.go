@@ -593,6 +593,9 @@ func (im *importer) Rollback() error {
 	im.done = true
 	// Not ctx: the rollback must run when the import's context has ended.
 	if _, err := im.conn.ExecContext(context.Background(), `ROLLBACK`); err != nil {
+		// The connection may still be in the transaction: the next
+		// import takes a new one.
+		im.d.closeWriter()
 		return fmt.Errorf("sqlite: roll back import: %w", err)
 	}
 	return nil
