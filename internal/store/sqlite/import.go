@@ -252,16 +252,23 @@ func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, err
 
 // PutMany stores objs as Put would one after another, but looks up their
 // stored versions with one statement per lookupMax of them, instead of
-// one each. An object whose id came earlier in this import's unwritten
-// rows or earlier in objs is compared by Put, once those are written.
+// one each. The lookup cannot see an object whose id is in this import's
+// unwritten rows as it runs, or comes earlier in objs: Put compares those,
+// once the rows are written (a write within objs does not make the lookup
+// any less stale for them).
 func (im *importer) PutMany(ctx context.Context, objs []*stix.Object, outs []store.Outcome) error {
+	unseen := make(map[stix.ID]bool, len(objs))
+	for _, o := range objs {
+		if im.pending[string(o.ID)] {
+			unseen[o.ID] = true
+		}
+	}
 	found, err := im.lookup(ctx, objs)
 	if err != nil {
 		return err
 	}
-	seen := make(map[stix.ID]bool, len(objs))
 	for i, o := range objs {
-		if seen[o.ID] || im.pending[string(o.ID)] {
+		if unseen[o.ID] {
 			outs[i], err = im.Put(ctx, o)
 		} else {
 			outs[i], err = im.put(ctx, o, found[o.ID])
@@ -269,7 +276,7 @@ func (im *importer) PutMany(ctx context.Context, objs []*stix.Object, outs []sto
 		if err != nil {
 			return err
 		}
-		seen[o.ID] = true
+		unseen[o.ID] = true
 	}
 	return nil
 }

@@ -140,6 +140,17 @@ func testVersionsInOneBundle(t *testing.T, s store.Store) {
 			t.Errorf("%s: stored name %q, want Newest", c.what, got)
 		}
 	}
+	// A copy of an object written earlier in the bundle, after a newer
+	// version of a stored object whose replacement writes what came
+	// before it: the copy is unchanged, not written twice.
+	copied := version("3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a62", "2018-01-01T00:00:00Z", "Copied")
+	objs := append([]string{copied}, fillers(9000, 300)...)
+	objs = append(objs, version(stored, "2020-01-01T00:00:00Z", "Newer still"), copied)
+	sum := ImportJSON(t, s, "["+strings.Join(objs, ",")+"]")
+	if sum.Created != 301 || sum.Updated != 1 || sum.Unchanged != 1 {
+		t.Errorf("a copy after a replacement: created %d, updated %d, unchanged %d; want 301, 1, 1",
+			sum.Created, sum.Updated, sum.Unchanged)
+	}
 }
 
 func testSyntaxRollback(t *testing.T, s store.Store) {
