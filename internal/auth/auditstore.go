@@ -78,16 +78,32 @@ type auditedImporter struct {
 func (i *auditedImporter) Put(ctx context.Context, o *stix.Object) (store.Outcome, error) {
 	out, err := i.Importer.Put(ctx, o)
 	if err == nil {
-		switch out {
-		case store.Created:
-			i.created++
-		case store.Updated:
-			i.updated++
-		default:
-			i.unchanged++
-		}
+		i.count(out)
 	}
 	return out, err
+}
+
+// PutMany hands objs on together, so that a store that looks their stored
+// versions up together still can.
+func (i *auditedImporter) PutMany(ctx context.Context, objs []*stix.Object, outs []store.Outcome) error {
+	err := store.PutAll(ctx, i.Importer, objs, outs)
+	if err == nil {
+		for _, out := range outs {
+			i.count(out)
+		}
+	}
+	return err
+}
+
+func (i *auditedImporter) count(out store.Outcome) {
+	switch out {
+	case store.Created:
+		i.created++
+	case store.Updated:
+		i.updated++
+	default:
+		i.unchanged++
+	}
 }
 
 func (i *auditedImporter) Commit(ctx context.Context) (store.CommitStats, error) {

@@ -161,12 +161,17 @@ var importSQL = map[string]string{
 }
 
 func (im *importer) exec(ctx context.Context, name string, args ...any) error {
-	st, err := im.stmt(ctx, name)
+	return im.execStmt(ctx, importSQL[name], args...)
+}
+
+// execStmt runs query, prepared once on the imports' connection.
+func (im *importer) execStmt(ctx context.Context, query string, args ...any) error {
+	st, err := im.d.writerStmt(ctx, query)
 	if err != nil {
 		return err
 	}
 	if _, err := st.ExecContext(ctx, args...); err != nil {
-		return fmt.Errorf("sqlite: %s: %w", name, err)
+		return fmt.Errorf("sqlite: %.40q: %w", query, err)
 	}
 	return nil
 }
@@ -197,12 +202,8 @@ func (im *importer) flush(ctx context.Context) error {
 	clear(im.pending)
 	im.pendingBytes = 0
 	if im.ftsFrom < im.nextSeq {
-		st, err := im.d.writerStmt(ctx, ftsIndexRangeSQL)
-		if err != nil {
+		if err := im.execStmt(ctx, ftsIndexRangeSQL, im.ftsFrom, im.nextSeq); err != nil {
 			return err
-		}
-		if _, err := st.ExecContext(ctx, im.ftsFrom, im.nextSeq); err != nil {
-			return fmt.Errorf("sqlite: index new objects: %w", err)
 		}
 		im.ftsFrom = im.nextSeq
 	}
@@ -365,7 +366,7 @@ func (im *importer) insert(ctx context.Context, o *stix.Object) error {
 func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error {
 	tlp := im.ownLevel(o)
 	eff, known := im.effectiveLevel(o, tlp)
-	if err := ftsUnindex(ctx, im.conn, seq); err != nil {
+	if err := im.execStmt(ctx, ftsUnindexSQL, seq); err != nil {
 		return err
 	}
 	err := im.exec(ctx, "update", o.SpecVersion, timeText(o.Created), timeText(o.Modified), o.Revoked,
@@ -382,7 +383,7 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 			return err
 		}
 	}
-	if err := ftsIndex(ctx, im.conn, seq); err != nil {
+	if err := im.execStmt(ctx, ftsIndexSQL, seq); err != nil {
 		return err
 	}
 	im.index(seq, o)
