@@ -39,16 +39,20 @@ type importer struct {
 	pendingBytes int                  // the JSON of the objects in the batches
 	levels       map[stix.ID]stix.TLP // TLP markings: stored when the import began, or written since
 	recent       recentLevels         // own levels of the objects written lately
-	// unknown counts the references to each target not written lately by
-	// this import; Commit counts those whose target is not stored.
-	unknown map[string]int
+	// unknown holds, since the last flush, the references whose target
+	// this import had not written lately; present, targets known to be
+	// stored. Commit counts the dangling references among those in the
+	// temporary table targets.
+	unknown []unknownRef
+	present seenIDs
 
 	objects, refs, labels, extIDs, markings *batch
 	// Temporary tables for Commit: containers whose effective level is
 	// left to Commit; new objects with a level above CLEAR, whose
 	// containers from earlier imports Commit rechecks; objects written over
-	// a stored version, all of whose containers it rechecks; the targets of
-	// references that unknown held once it grew too large.
+	// a stored version, all of whose containers it rechecks; references
+	// whose target was not stored when they were written, by referring
+	// object.
 	recheck, raised, changed, targets *batch
 }
 
@@ -62,9 +66,12 @@ const (
 	flushBytes = 16 << 20
 )
 
-// maxUnknown is how many targets unknown holds before they are written to
-// the temporary table targets, so that memory stays bounded.
-const maxUnknown = 1 << 15
+// unknownRef is a reference, from the object at seq, to a target this
+// import had not written lately when it wrote the object.
+type unknownRef struct {
+	seq    int64
+	target string
+}
 
 // tempTables hold, for the length of one import, what Commit must revisit.
 // All but targets hold sequence numbers.
@@ -72,7 +79,7 @@ var tempTables = []struct{ name, cols string }{
 	{"recheck", "seq INTEGER PRIMARY KEY"},
 	{"raised", "seq INTEGER PRIMARY KEY"},
 	{"changed", "seq INTEGER PRIMARY KEY"},
-	{"targets", "id TEXT NOT NULL, n INTEGER NOT NULL"},
+	{"targets", "source_seq INTEGER NOT NULL, id TEXT NOT NULL"},
 }
 
 // begin starts a write transaction on conn. The transaction is begun and
@@ -82,7 +89,7 @@ func (d *DB) begin(ctx context.Context, conn *sql.Conn) (*importer, error) {
 	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
-	im := &importer{d: d, conn: conn, pending: map[string]bool{}, unknown: map[string]int{},
+	im := &importer{d: d, conn: conn, pending: map[string]bool{},
 		objects: newBatch(
 			"INSERT OR FAIL",
 			`objects (id, type, spec_version, created, modified, revoked, name,
@@ -96,7 +103,7 @@ func (d *DB) begin(ctx context.Context, conn *sql.Conn) (*importer, error) {
 		recheck:  newBatch("INSERT OR IGNORE", `recheck (seq)`, 1),
 		raised:   newBatch("INSERT OR IGNORE", `raised (seq)`, 1),
 		changed:  newBatch("INSERT OR IGNORE", `changed (seq)`, 1),
-		targets:  newBatch("INSERT", `targets (id, n)`, 2),
+		targets:  newBatch("INSERT", `targets (source_seq, id)`, 2),
 	}
 	if err := im.begin(ctx); err != nil {
 		im.Rollback()
@@ -114,6 +121,10 @@ func (im *importer) begin(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	// An update deletes the references of the version it replaces.
+	if _, err := im.conn.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS temp.targets_source ON targets (source_seq)`); err != nil {
+		return err
 	}
 	if err := im.conn.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM objects`).Scan(&im.nextSeq); err != nil {
 		return err
@@ -147,7 +158,6 @@ func (im *importer) batches() []*batch {
 		im.recheck,
 		im.raised,
 		im.changed,
-		im.targets,
 	}
 }
 
@@ -155,9 +165,10 @@ var importSQL = map[string]string{
 	"current": `SELECT seq, modified, created, raw FROM objects WHERE id = ?`,
 	"update": `UPDATE objects SET spec_version=?, created=?, modified=?, revoked=?, name=?, description=?,
 		aliases=?, confidence=?, created_by=?, published=?, tlp=?, eff_tlp=?, raw=? WHERE seq = ?`,
-	"delRefs":   `DELETE FROM refs WHERE source_seq = ?`,
-	"delLabels": `DELETE FROM labels WHERE object_id = ?`,
-	"delExt":    `DELETE FROM external_ids WHERE object_id = ?`,
+	"delRefs":    `DELETE FROM refs WHERE source_seq = ?`,
+	"delTargets": `DELETE FROM targets WHERE source_seq = ?`,
+	"delLabels":  `DELETE FROM labels WHERE object_id = ?`,
+	"delExt":     `DELETE FROM external_ids WHERE object_id = ?`,
 }
 
 func (im *importer) exec(ctx context.Context, name string, args ...any) error {
@@ -187,9 +198,6 @@ func (im *importer) stmt(ctx context.Context, name string) (*sql.Stmt, error) {
 func (im *importer) flush(ctx context.Context) error {
 	want := im.nextSeq - 1
 	n := im.objects.len()
-	if len(im.unknown) >= maxUnknown {
-		im.spillUnknown()
-	}
 	for _, b := range im.batches() {
 		last, err := b.flush(ctx, im.d)
 		if err != nil {
@@ -207,15 +215,80 @@ func (im *importer) flush(ctx context.Context) error {
 		}
 		im.ftsFrom = im.nextSeq
 	}
+	return im.settleUnknown(ctx)
+}
+
+// settleUnknown looks up, once the objects of a batch are written, the
+// targets of unknown that are not known to be stored, remembers those that
+// are, and writes the references to the others to targets. A target
+// written later in the import is found there by Commit; a reference of a
+// version that a later one in the import replaces is deleted with it.
+func (im *importer) settleUnknown(ctx context.Context) error {
+	var ask []string
+	asked := map[string]bool{}
+	for _, r := range im.unknown {
+		if !im.present.has(r.target) && !asked[r.target] {
+			asked[r.target] = true
+			ask = append(ask, r.target)
+		}
+	}
+	found := map[string]bool{}
+	err := inChunks(ask, func(ids []any) error {
+		st, err := im.d.writerStmt(ctx, `SELECT id FROM objects WHERE id IN (`+placeholders(len(ids))+`)`)
+		if err != nil {
+			return err
+		}
+		return scanIDs(ctx, st, ids, func(id string) { found[id] = true; im.present.add(id) })
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: look up referenced objects: %w", err)
+	}
+	for _, r := range im.unknown {
+		if !found[r.target] && !im.present.has(r.target) {
+			im.targets.add(r.seq, r.target)
+		}
+	}
+	clear(im.unknown)
+	im.unknown = im.unknown[:0]
+	_, err = im.targets.flush(ctx, im.d)
+	return err
+}
+
+// inChunks calls fn with ids in pieces of lookupMax or a smaller power of
+// two, so that a few prepared statements serve every length.
+func inChunks(ids []string, fn func(chunk []any) error) error {
+	for rest := ids; len(rest) > 0; {
+		n := lookupMax
+		for n > len(rest) {
+			n /= 2
+		}
+		args := make([]any, n)
+		for i, id := range rest[:n] {
+			args[i] = id
+		}
+		if err := fn(args); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
 	return nil
 }
 
-// spillUnknown moves the counts of unknown to the temporary table targets.
-func (im *importer) spillUnknown() {
-	for id, n := range im.unknown {
-		im.targets.add(id, n)
+// scanIDs runs st, a query of ids, with args and calls fn for each.
+func scanIDs(ctx context.Context, st *sql.Stmt, args []any, fn func(string)) error {
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
 	}
-	clear(im.unknown)
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		fn(id)
+	}
+	return rows.Err()
 }
 
 // stored is what an import compares an incoming object with: the stored
@@ -289,39 +362,34 @@ const lookupMax = 256
 
 // lookup reads the stored versions of objs that exist.
 func (im *importer) lookup(ctx context.Context, objs []*stix.Object) (map[stix.ID]*stored, error) {
+	ids := make([]string, len(objs))
+	for i, o := range objs {
+		ids[i] = string(o.ID)
+	}
 	found := make(map[stix.ID]*stored, len(objs))
-	for rest := objs; len(rest) > 0; {
-		n := lookupMax
-		for n > len(rest) {
-			n /= 2
-		}
+	err := inChunks(ids, func(args []any) error {
 		st, err := im.d.writerStmt(ctx,
-			`SELECT id, seq, modified, created, raw FROM objects WHERE id IN (`+placeholders(n)+`)`)
+			`SELECT id, seq, modified, created, raw FROM objects WHERE id IN (`+placeholders(len(args))+`)`)
 		if err != nil {
-			return nil, err
-		}
-		args := make([]any, n)
-		for i, o := range rest[:n] {
-			args[i] = string(o.ID)
+			return err
 		}
 		rows, err := st.QueryContext(ctx, args...)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: look up stored versions: %w", err)
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id string
 			s := new(stored)
 			if err := rows.Scan(&id, &s.seq, &s.modified, &s.created, &s.raw); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("sqlite: look up stored versions: %w", err)
+				return err
 			}
 			found[stix.ID(id)] = s
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("sqlite: look up stored versions: %w", err)
-		}
-		rest = rest[n:]
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: look up stored versions: %w", err)
 	}
 	return found, nil
 }
@@ -375,8 +443,10 @@ func (im *importer) update(ctx context.Context, seq int64, o *stix.Object) error
 	if err != nil {
 		return err
 	}
-	if err := im.exec(ctx, "delRefs", seq); err != nil {
-		return err
+	for _, q := range []string{"delRefs", "delTargets"} {
+		if err := im.exec(ctx, q, seq); err != nil {
+			return err
+		}
 	}
 	for _, q := range []string{"delLabels", "delExt"} {
 		if err := im.exec(ctx, q, o.ID); err != nil {
@@ -400,7 +470,7 @@ func (im *importer) index(seq int64, o *stix.Object) {
 			im.refs.add(seq, r.Prop, string(r.Target))
 		}
 		if _, ok := im.recent.get(r.Target); !ok {
-			im.unknown[string(r.Target)]++
+			im.unknown = append(im.unknown, unknownRef{seq, string(r.Target)})
 		}
 	}
 	for _, l := range o.Labels {
@@ -520,6 +590,19 @@ func (r *recentLevels) get(id stix.ID) (stix.TLP, bool) {
 	return l, ok
 }
 
+// seenIDs remembers the last 32,768 to 65,536 ids added, in two
+// generations, as recentLevels does.
+type seenIDs struct{ cur, old map[string]bool }
+
+func (s *seenIDs) add(id string) {
+	if len(s.cur) >= recentSize || s.cur == nil {
+		s.old, s.cur = s.cur, map[string]bool{}
+	}
+	s.cur[id] = true
+}
+
+func (s *seenIDs) has(id string) bool { return s.cur[id] || s.old[id] }
+
 // Commit writes what is left, settles TLP levels, counts dangling
 // references and commits.
 func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
@@ -527,7 +610,6 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 	if im.done {
 		return stats, errors.New("sqlite: import already finished")
 	}
-	im.spillUnknown()
 	if err := im.flush(ctx); err != nil {
 		return stats, err
 	}
@@ -540,7 +622,7 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 			return stats, fmt.Errorf("sqlite: recompute levels: %w", err)
 		}
 	}
-	err := im.conn.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM targets t
+	err := im.conn.QueryRowContext(ctx, `SELECT count(*) FROM targets t
 		WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = t.id)`).Scan(&stats.DanglingRefs)
 	if err != nil {
 		return stats, fmt.Errorf("sqlite: count dangling references: %w", err)

@@ -58,4 +58,19 @@ func testDanglingRefs(t *testing.T, s store.Store) {
 	if sum := ImportJSON(t, s, identity(99, "")); sum.DanglingRefs != 0 {
 		t.Errorf("third import: %d dangling references, want 0 (%+v)", sum.DanglingRefs, sum)
 	}
+	// Only the version an import leaves counts: a newer version later in
+	// the same bundle drops one missing author and names another, thousands
+	// of objects later.
+	versioned := func(modified, extra string) string {
+		return fmt.Sprintf(`{"type":"malware","spec_version":"2.1","id":%q,"created":"2020-01-01T00:00:00Z",
+			"modified":%q,"name":"versioned","is_family":true%s}`, id("malware", 50), modified, extra)
+	}
+	fourth := []string{versioned("2021-01-01T00:00:00Z", fmt.Sprintf(`,"created_by_ref":%q`, id("identity", 51)))}
+	for n := range 5000 {
+		fourth = append(fourth, identity(1000+n, ""))
+	}
+	fourth = append(fourth, versioned("2022-01-01T00:00:00Z", fmt.Sprintf(`,"created_by_ref":%q`, id("identity", 52))))
+	if sum := ImportJSON(t, s, "["+strings.Join(fourth, ",")+"]"); sum.DanglingRefs != 1 {
+		t.Errorf("fourth import: %d dangling references, want 1 (%+v)", sum.DanglingRefs, sum)
+	}
 }
