@@ -166,3 +166,28 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 	c.n -= n
 	return n, err
 }
+
+// TestOpenDoesNotWaitForAnotherWriter checks that opening a store that
+// another process is importing into writes nothing, and so does not wait
+// for that import (busy_timeout is 10 s).
+func TestOpenDoesNotWaitForAnotherWriter(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	writer, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	im, err := writer.Import(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Rollback()
+	short, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	reader, err := Open(short, dir)
+	if err != nil {
+		t.Fatalf("opening beside a running import: %v", err)
+	}
+	reader.Close()
+}

@@ -178,18 +178,35 @@ func (d *DB) apply(ctx context.Context, version int, name string) error {
 }
 
 // seedMarkings makes sure the standard TLP marking definitions are stored,
-// so that they can be shown and exported like any other object.
+// so that they can be shown and exported like any other object. Once they
+// are, opening the store writes nothing: a command that only reads must
+// not wait for an import that another process is running.
 func (d *DB) seedMarkings(ctx context.Context) error {
-	imp, err := d.Import(ctx)
-	if err != nil {
-		return err
-	}
-	defer imp.Rollback()
+	var objs []*stix.Object
+	var ids []any
 	for _, raw := range stix.BuiltinMarkings() {
 		o, err := stix.Parse(raw)
 		if err != nil {
 			return fmt.Errorf("sqlite: builtin marking: %w", err)
 		}
+		objs = append(objs, o)
+		ids = append(ids, string(o.ID))
+	}
+	var stored int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM objects WHERE id IN (`+placeholders(len(ids))+`)`,
+		ids...).Scan(&stored)
+	if err != nil {
+		return fmt.Errorf("sqlite: read builtin markings: %w", err)
+	}
+	if stored == len(objs) {
+		return nil
+	}
+	imp, err := d.Import(ctx)
+	if err != nil {
+		return err
+	}
+	defer imp.Rollback()
+	for _, o := range objs {
 		if _, err := imp.Put(ctx, o); err != nil {
 			return err
 		}
