@@ -90,11 +90,7 @@ func (r *PassageRepo) Relations(ctx context.Context, clearance int, ids, types [
 			&src.Type, &src.Revoked, &tgt.Type, &tgt.Revoked); err != nil {
 			return nil, fmt.Errorf("sqlite: graph relations: %w", err)
 		}
-		src.ID, tgt.ID = e.Source, e.Target
-		e.Other = tgt
-		if e.Target == e.At {
-			e.Other = src
-		}
+		e.SetEnds(src, tgt)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -27,6 +27,17 @@ type Edge struct {
 	Other Node
 }
 
+// SetEnds sets the ids of src and tgt from the edge's Source and Target and
+// makes Other the one that is not At: how a store hands back the ends of a
+// relationship it read.
+func (e *Edge) SetEnds(src, tgt Node) {
+	src.ID, tgt.ID = e.Source, e.Target
+	e.Other = tgt
+	if e.Target == e.At {
+		e.Other = src
+	}
+}
+
 // Nodes returns the objects among ids at or below clearance, in no
 // particular order.
 func (ix *Index) Nodes(ctx context.Context, clearance int, ids []string) ([]Node, error) {
