@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -34,17 +33,17 @@ type importer struct {
 
 	start        int64 // the sequence number of the first new object: those from start on are new
 	nextSeq      int64
-	ftsFrom      int64                // the first new object not yet in the full-text index
-	pending      map[string]bool      // ids in the batches, not yet written
-	pendingBytes int                  // the JSON of the objects in the batches
-	levels       map[stix.ID]stix.TLP // TLP markings: stored when the import began, or written since
-	recent       recentLevels         // own levels of the objects written lately
+	ftsFrom      int64                     // the first new object not yet in the full-text index
+	pending      map[string]bool           // ids in the batches, not yet written
+	pendingBytes int                       // the JSON of the objects in the batches
+	levels       map[stix.ID]stix.TLP      // TLP markings: stored when the import began, or written since
+	recent       recent[stix.ID, stix.TLP] // own levels of the objects written lately
 	// unknown holds, since the last flush, the references whose target
 	// this import had not written lately; present, targets known to be
 	// stored. Commit counts the dangling references among those in the
 	// temporary table targets.
 	unknown []unknownRef
-	present seenIDs
+	present recent[string, struct{}]
 
 	objects, refs, labels, extIDs, markings *batch
 	// Temporary tables for Commit: containers whose effective level is
@@ -65,13 +64,6 @@ const (
 	flushEvery = 4096
 	flushBytes = 16 << 20
 )
-
-// unknownRef is a reference, from the object at seq, to a target this
-// import had not written lately when it wrote the object.
-type unknownRef struct {
-	seq    int64
-	target string
-}
 
 // tempTables hold, for the length of one import, what Commit must revisit.
 // All but targets hold sequence numbers.
@@ -162,7 +154,6 @@ func (im *importer) batches() []*batch {
 }
 
 var importSQL = map[string]string{
-	"current": `SELECT seq, modified, created, raw FROM objects WHERE id = ?`,
 	"update": `UPDATE objects SET spec_version=?, created=?, modified=?, revoked=?, name=?, description=?,
 		aliases=?, confidence=?, created_by=?, published=?, tlp=?, eff_tlp=?, raw=? WHERE seq = ?`,
 	"delRefs":    `DELETE FROM refs WHERE source_seq = ?`,
@@ -185,10 +176,6 @@ func (im *importer) execStmt(ctx context.Context, query string, args ...any) err
 		return fmt.Errorf("sqlite: %.40q: %w", query, err)
 	}
 	return nil
-}
-
-func (im *importer) stmt(ctx context.Context, name string) (*sql.Stmt, error) {
-	return im.d.writerStmt(ctx, importSQL[name])
 }
 
 // flush writes every collected row and indexes the new objects' text. New
@@ -216,201 +203,6 @@ func (im *importer) flush(ctx context.Context) error {
 		im.ftsFrom = im.nextSeq
 	}
 	return im.settleUnknown(ctx)
-}
-
-// settleUnknown looks up, once the objects of a batch are written, the
-// targets of unknown that are not known to be stored, remembers those that
-// are, and writes the references to the others to targets. A target
-// written later in the import is found there by Commit; a reference of a
-// version that a later one in the import replaces is deleted with it.
-func (im *importer) settleUnknown(ctx context.Context) error {
-	var ask []string
-	asked := map[string]bool{}
-	for _, r := range im.unknown {
-		if !im.present.has(r.target) && !asked[r.target] {
-			asked[r.target] = true
-			ask = append(ask, r.target)
-		}
-	}
-	found := map[string]bool{}
-	err := inChunks(ask, func(ids []any) error {
-		st, err := im.d.writerStmt(ctx, `SELECT id FROM objects WHERE id IN (`+placeholders(len(ids))+`)`)
-		if err != nil {
-			return err
-		}
-		return scanIDs(ctx, st, ids, func(id string) { found[id] = true; im.present.add(id) })
-	})
-	if err != nil {
-		return fmt.Errorf("sqlite: look up referenced objects: %w", err)
-	}
-	for _, r := range im.unknown {
-		if !found[r.target] && !im.present.has(r.target) {
-			im.targets.add(r.seq, r.target)
-		}
-	}
-	clear(im.unknown)
-	im.unknown = im.unknown[:0]
-	_, err = im.targets.flush(ctx, im.d)
-	return err
-}
-
-// inChunks calls fn with ids in pieces of lookupMax or a smaller power of
-// two, so that a few prepared statements serve every length.
-func inChunks(ids []string, fn func(chunk []any) error) error {
-	for rest := ids; len(rest) > 0; {
-		n := lookupMax
-		for n > len(rest) {
-			n /= 2
-		}
-		args := make([]any, n)
-		for i, id := range rest[:n] {
-			args[i] = id
-		}
-		if err := fn(args); err != nil {
-			return err
-		}
-		rest = rest[n:]
-	}
-	return nil
-}
-
-// scanIDs runs st, a query of ids, with args and calls fn for each.
-func scanIDs(ctx context.Context, st *sql.Stmt, args []any, fn func(string)) error {
-	rows, err := st.QueryContext(ctx, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		fn(id)
-	}
-	return rows.Err()
-}
-
-// stored is what an import compares an incoming object with: the stored
-// version's sequence number, timestamps and JSON.
-type stored struct {
-	seq               int64
-	modified, created string
-	raw               []byte
-}
-
-// Put stores o unless the stored version is the same or newer. Objects that
-// carry no timestamps (observables) are replaced when their JSON differs.
-func (im *importer) Put(ctx context.Context, o *stix.Object) (store.Outcome, error) {
-	if im.pending[string(o.ID)] {
-		// The same id twice in one batch: write the batch so the
-		// comparison below sees the first one.
-		if err := im.flush(ctx); err != nil {
-			return 0, err
-		}
-	}
-	cur, err := im.stmt(ctx, "current")
-	if err != nil {
-		return 0, err
-	}
-	var st stored
-	err = cur.QueryRowContext(ctx, o.ID).Scan(&st.seq, &st.modified, &st.created, &st.raw)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return im.put(ctx, o, nil)
-	case err != nil:
-		return 0, fmt.Errorf("sqlite: read %s: %w", o.ID, err)
-	}
-	return im.put(ctx, o, &st)
-}
-
-// PutMany stores objs as Put would one after another, but looks up their
-// stored versions with one statement per lookupMax of them, instead of
-// one each. The lookup cannot see an object whose id is in this import's
-// unwritten rows as it runs, or comes earlier in objs: Put compares those,
-// once the rows are written (a write within objs does not make the lookup
-// any less stale for them).
-func (im *importer) PutMany(ctx context.Context, objs []*stix.Object, outs []store.Outcome) error {
-	unseen := make(map[stix.ID]bool, len(objs))
-	for _, o := range objs {
-		if im.pending[string(o.ID)] {
-			unseen[o.ID] = true
-		}
-	}
-	found, err := im.lookup(ctx, objs)
-	if err != nil {
-		return err
-	}
-	for i, o := range objs {
-		if unseen[o.ID] {
-			outs[i], err = im.Put(ctx, o)
-		} else {
-			outs[i], err = im.put(ctx, o, found[o.ID])
-		}
-		if err != nil {
-			return err
-		}
-		unseen[o.ID] = true
-	}
-	return nil
-}
-
-// lookupMax is the most ids one lookup statement holds. Statements hold a
-// power of two ids, so that a few, prepared once per import, serve every
-// batch.
-const lookupMax = 256
-
-// lookup reads the stored versions of objs that exist.
-func (im *importer) lookup(ctx context.Context, objs []*stix.Object) (map[stix.ID]*stored, error) {
-	ids := make([]string, len(objs))
-	for i, o := range objs {
-		ids[i] = string(o.ID)
-	}
-	found := make(map[stix.ID]*stored, len(objs))
-	err := inChunks(ids, func(args []any) error {
-		st, err := im.d.writerStmt(ctx,
-			`SELECT id, seq, modified, created, raw FROM objects WHERE id IN (`+placeholders(len(args))+`)`)
-		if err != nil {
-			return err
-		}
-		rows, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			s := new(stored)
-			if err := rows.Scan(&id, &s.seq, &s.modified, &s.created, &s.raw); err != nil {
-				return err
-			}
-			found[stix.ID(id)] = s
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: look up stored versions: %w", err)
-	}
-	return found, nil
-}
-
-// put stores o given its stored version, nil when there is none.
-func (im *importer) put(ctx context.Context, o *stix.Object, st *stored) (store.Outcome, error) {
-	if st == nil {
-		return store.Created, im.insert(ctx, o)
-	}
-	version := st.modified
-	if version == "" {
-		version = st.created
-	}
-	incoming := timeText(o.Version())
-	if incoming < version || (incoming == version && (incoming != "" || bytes.Equal(st.raw, o.Raw))) {
-		return store.Unchanged, nil
-	}
-	if err := im.flush(ctx); err != nil {
-		return 0, err
-	}
-	return store.Updated, im.update(ctx, st.seq, o)
 }
 
 func (im *importer) insert(ctx context.Context, o *stix.Object) error {
@@ -565,43 +357,6 @@ var refProps = func() map[string]bool {
 	}
 	return m
 }()
-
-// recentLevels remembers the own levels of the last 32,768 to 65,536
-// objects written, in two generations, so that memory stays bounded
-// however large the import. A generation's map grows as it fills: made at
-// full size, two of them cost 5 MB of garbage for every import, however
-// small.
-type recentLevels struct{ cur, old map[stix.ID]stix.TLP }
-
-const recentSize = 1 << 15
-
-func (r *recentLevels) put(id stix.ID, tlp stix.TLP) {
-	if len(r.cur) >= recentSize || r.cur == nil {
-		r.old, r.cur = r.cur, map[stix.ID]stix.TLP{}
-	}
-	r.cur[id] = tlp
-}
-
-func (r *recentLevels) get(id stix.ID) (stix.TLP, bool) {
-	if l, ok := r.cur[id]; ok {
-		return l, true
-	}
-	l, ok := r.old[id]
-	return l, ok
-}
-
-// seenIDs remembers the last 32,768 to 65,536 ids added, in two
-// generations, as recentLevels does.
-type seenIDs struct{ cur, old map[string]bool }
-
-func (s *seenIDs) add(id string) {
-	if len(s.cur) >= recentSize || s.cur == nil {
-		s.old, s.cur = s.cur, map[string]bool{}
-	}
-	s.cur[id] = true
-}
-
-func (s *seenIDs) has(id string) bool { return s.cur[id] || s.old[id] }
 
 // Commit writes what is left, settles TLP levels, counts dangling
 // references and commits.
