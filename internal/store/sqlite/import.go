@@ -373,7 +373,7 @@ func (im *importer) Commit(ctx context.Context) (store.CommitStats, error) {
 		if strings.Contains(q, ":start") {
 			args = append(args, sql.Named("start", im.start))
 		}
-		if _, err := im.conn.ExecContext(ctx, q, args...); err != nil {
+		if err := im.execStmt(ctx, q, args...); err != nil {
 			return stats, fmt.Errorf("sqlite: recompute levels: %w", err)
 		}
 	}
