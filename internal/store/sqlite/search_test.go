@@ -117,7 +117,7 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 
 // TestMigrationRebuildsIndexAsImportDoes rebuilds the full-text index with
 // the statement of migration 0006 and checks that every word still matches
-// the same objects: the migration and ftsText must make the same rows, or
+// the same objects: the migration and ftsRows must make the same rows, or
 // later removals would restate text the index never held.
 func TestMigrationRebuildsIndexAsImportDoes(t *testing.T) {
 	ctx := context.Background()
@@ -159,7 +159,7 @@ func TestMigrationRebuildsIndexAsImportDoes(t *testing.T) {
 			t.Errorf("%q after rebuild: %q, before %q", w, got, before[w])
 		}
 	}
-	// A removal restating ftsText's text must leave nothing behind.
+	// A removal restating the text ftsRows makes must leave nothing behind.
 	put(t, d, malware(1, "2024-02-01T00:00:00Z", "Renamed", "nothing", ""))
 	if got := storetest.SearchNames(t, d, store.LocalAdmin, store.Query{Text: "darkmoon"}); !slices.Equal(got, []string{"Quarterly"}) {
 		t.Errorf("darkmoon after renaming: %q", got)
